@@ -1,0 +1,12 @@
+//! Yingshang's core: domain types and rules for every function, pure and tested
+//! natively. No spin-sdk, no wasmtime, no I/O, no clock: callers pass `now`.
+//!
+//! Each domain is its own module and does not import the others; what they share
+//! (money, time, problem answers) lives at the top level.
+
+pub mod metering;
+pub mod money;
+pub mod problem;
+pub mod security;
+pub mod tax;
+pub mod valuation;

@@ -1,0 +1,273 @@
+//! The billing step: one reading in, a decision out (new session, what the socket
+//! must do, an alarm for the operator). Pure: no clock, no I/O.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::ids::MeterId;
+use super::model::{Protection, SocketModel};
+use super::protection::{TripCause, check_protections};
+use super::quantity::{MicroFen, Wh};
+use super::reading::{DeviceEvent, Reading};
+use super::session::{EndReason, Session, SessionState};
+use super::tariff::TariffPlan;
+
+/// What the socket must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Keep (or put) the relay on.
+    KeepOn,
+    /// Open the relay: the session has ended for this reason.
+    CutOff {
+        /// Why.
+        reason: EndReason,
+    },
+    /// Keep the relay off: the session is not paid yet.
+    StayOff,
+}
+
+/// What the billing step made of a reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ReadingOutcome {
+    /// The session is not active; nothing was billed.
+    NotActive,
+    /// The sequence number is not after the last accepted one; nothing changed.
+    Duplicate {
+        /// The last accepted sequence number.
+        last_seq: u64,
+    },
+    /// The first register value of the session: the starting point, nothing billed.
+    Baseline,
+    /// The register went backwards (meter reset or replaced): nothing billed for the
+    /// interval, nothing refunded, and the new value is the new baseline.
+    RegisterWentBackwards {
+        /// The previous register value.
+        from: Wh,
+        /// The new, lower value.
+        to: Wh,
+    },
+    /// Energy was billed.
+    Charged {
+        /// The register rise.
+        energy: Wh,
+        /// The exact charge for it.
+        charge: MicroFen,
+        /// True if the charge was cut to what was left of the prepay.
+        capped: bool,
+    },
+}
+
+/// A protection trip for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alarm {
+    /// The socket's meter.
+    pub meter: MeterId,
+    /// The reading that tripped.
+    pub seq: u64,
+    /// When (device time).
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Which protection.
+    pub protection: Protection,
+    /// Why.
+    pub cause: TripCause,
+}
+
+/// The result of one billing step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The session after the reading.
+    pub session: Session,
+    /// What was billed.
+    pub outcome: ReadingOutcome,
+    /// What the socket must do.
+    pub command: Command,
+    /// A protection trip to report, if any.
+    pub alarm: Option<Alarm>,
+}
+
+/// What the socket must do for a session in this state.
+pub fn command_for(session: &Session) -> Command {
+    match session.state() {
+        SessionState::Created => Command::StayOff,
+        SessionState::Active => Command::KeepOn,
+        SessionState::Ended { reason } => Command::CutOff { reason },
+    }
+}
+
+/// Bills one reading. Rules, in order:
+/// - a session that is not active bills nothing;
+/// - a sequence number ≤ the last accepted one is a duplicate: nothing changes;
+/// - energy is the rise of the cumulative register since the last accepted reading
+///   (the first register value is the baseline); a register that went backwards is
+///   flagged, bills nothing and becomes the new baseline;
+/// - the energy is priced over the interval, split at time-of-use boundaries;
+/// - the charge never takes the total past the prepay: it is cut to what is left and
+///   the session ends for balance; it also ends for balance when what is left cannot
+///   pay `cover_interval_s` seconds at the present power;
+/// - protections are checked; a trip ends the session and raises an alarm;
+/// - a device fault or the stop button ends the session.
+///
+/// When several reasons meet, a protection trip wins, then a fault, then the balance,
+/// then the stop button.
+pub fn apply_reading(
+    session: &Session,
+    reading: &Reading,
+    plan: &TariffPlan,
+    model: &SocketModel,
+) -> Decision {
+    let unchanged = |outcome| Decision {
+        session: session.clone(),
+        outcome,
+        command: command_for(session),
+        alarm: None,
+    };
+    if session.state != SessionState::Active {
+        return unchanged(ReadingOutcome::NotActive);
+    }
+    if let Some(last_seq) = session.last_seq.filter(|last| reading.seq <= *last) {
+        return unchanged(ReadingOutcome::Duplicate { last_seq });
+    }
+
+    let mut next = session.clone();
+    next.last_seq = Some(reading.seq);
+    let outcome = match (session.last_register, session.last_reading_at) {
+        (Some(prev), Some(prev_at)) if reading.register >= prev => {
+            let energy = Wh(reading.register.0 - prev.0);
+            if reading.at < prev_at {
+                next.flags.clock_went_backwards = true;
+            }
+            let full = plan.charge(prev_at, reading.at, energy);
+            let remaining = MicroFen(next.remaining().0.max(0));
+            let capped = full > remaining;
+            let charge = if capped { remaining } else { full };
+            next.charged = MicroFen(next.charged.0 + charge.0);
+            next.energy = Wh(next.energy.0.saturating_add(energy.0));
+            next.flags.charge_capped |= capped;
+            ReadingOutcome::Charged {
+                energy,
+                charge,
+                capped,
+            }
+        }
+        (Some(prev), _) if reading.register < prev => {
+            next.flags.register_went_backwards = true;
+            ReadingOutcome::RegisterWentBackwards {
+                from: prev,
+                to: reading.register,
+            }
+        }
+        _ => ReadingOutcome::Baseline,
+    };
+    next.last_register = Some(reading.register);
+    // Intervals are measured from the latest device time seen, so a clock that jumped
+    // back cannot make an interval count twice.
+    next.last_reading_at = Some(
+        session
+            .last_reading_at
+            .map_or(reading.at, |t| t.max(reading.at)),
+    );
+
+    let (protection_state, trip) = check_protections(model, &session.protection, reading);
+    next.protection = protection_state;
+
+    let fault = reading.events.iter().find_map(|e| match e {
+        DeviceEvent::Fault { code } => Some(*code),
+        _ => None,
+    });
+    let stop = reading.events.contains(&DeviceEvent::StopButton);
+    let reason = if let Some(t) = trip {
+        Some(EndReason::ProtectionTrip {
+            protection: t.protection,
+        })
+    } else if let Some(code) = fault {
+        Some(EndReason::Fault { code })
+    } else if balance_exhausted(&next, reading, plan, model) {
+        Some(EndReason::BalanceExhausted)
+    } else if stop {
+        Some(EndReason::CustomerStop)
+    } else {
+        None
+    };
+
+    let alarm = trip.map(|t| Alarm {
+        meter: session.meter.clone(),
+        seq: reading.seq,
+        at: reading.at,
+        protection: t.protection,
+        cause: t.cause,
+    });
+    let next = match reason {
+        Some(reason) => next.ended(reason, reading.at),
+        None => next,
+    };
+    Decision {
+        command: command_for(&next),
+        session: next,
+        outcome,
+        alarm,
+    }
+}
+
+/// Nothing left, or not enough for `cover_interval_s` seconds at the present power and
+/// the present price: cost = W × s / 3600 Wh × price / 1000 per kWh.
+fn balance_exhausted(
+    session: &Session,
+    reading: &Reading,
+    plan: &TariffPlan,
+    model: &SocketModel,
+) -> bool {
+    let remaining = i128::from(session.remaining().0);
+    if remaining <= 0 {
+        return true;
+    }
+    let (_, price) = plan.price_at(reading.at);
+    let need = i128::from(reading.power.0)
+        * i128::from(model.spec().cover_interval_s)
+        * i128::from(price.0);
+    // remaining < need / 3_600_000  ⇔  remaining × 3_600_000 < need
+    remaining * 3_600_000 < need
+}
+
+/// The result of applying buffered readings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchDecision {
+    /// The session after all readings.
+    pub session: Session,
+    /// Each reading's sequence number and outcome, in the order applied.
+    pub outcomes: Vec<(u64, ReadingOutcome)>,
+    /// What the socket must do now.
+    pub command: Command,
+    /// Alarms raised (at most one: a trip ends the session).
+    pub alarms: Vec<Alarm>,
+}
+
+/// Applies readings buffered while offline in sequence-number order; duplicates (within
+/// the batch or already applied) bill nothing, and readings after the session ended
+/// bill nothing.
+pub fn apply_batch(
+    session: &Session,
+    readings: &[Reading],
+    plan: &TariffPlan,
+    model: &SocketModel,
+) -> BatchDecision {
+    let mut ordered: Vec<&Reading> = readings.iter().collect();
+    ordered.sort_by_key(|r| r.seq);
+    let mut current = session.clone();
+    let mut outcomes = Vec::with_capacity(ordered.len());
+    let mut alarms = Vec::new();
+    for reading in ordered {
+        let d = apply_reading(&current, reading, plan, model);
+        outcomes.push((reading.seq, d.outcome));
+        alarms.extend(d.alarm);
+        current = d.session;
+    }
+    BatchDecision {
+        command: command_for(&current),
+        session: current,
+        outcomes,
+        alarms,
+    }
+}

@@ -1,0 +1,164 @@
+//! Token claims: typed for issuing, and the wire form they are parsed from.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::TokenError;
+use crate::security::credit_code::CreditCode;
+use crate::security::principal::{AgencyId, Membership, Role, Subject};
+
+/// What a token says about its holder. Built typed, so an issued token always
+/// carries a role bound to a valid organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claims {
+    /// `sub`: who the holder is.
+    pub subject: Subject,
+    /// `role` and `org`.
+    pub membership: Membership,
+    /// `iat`: issued at, unix seconds.
+    pub issued_at: i64,
+    /// `exp`: not valid from this instant on, unix seconds.
+    pub expires_at: i64,
+    /// `nbf`: not valid before, unix seconds.
+    pub not_before: Option<i64>,
+    /// `iss`: who issued it.
+    pub issuer: Option<String>,
+    /// `aud`: who it is for.
+    pub audience: Option<String>,
+}
+
+impl Claims {
+    /// Claims issued at `now`, valid for `lifetime`, without `nbf`, `iss`, `aud`.
+    pub fn new(
+        subject: Subject,
+        membership: Membership,
+        now: OffsetDateTime,
+        lifetime: time::Duration,
+    ) -> Claims {
+        let iat = now.unix_timestamp();
+        Claims {
+            subject,
+            membership,
+            issued_at: iat,
+            expires_at: iat.saturating_add(lifetime.whole_seconds()),
+            not_before: None,
+            issuer: None,
+            audience: None,
+        }
+    }
+
+    /// The same claims with an issuer.
+    pub fn with_issuer(mut self, issuer: &str) -> Claims {
+        self.issuer = Some(issuer.to_owned());
+        self
+    }
+
+    /// The same claims with an audience.
+    pub fn with_audience(mut self, audience: &str) -> Claims {
+        self.audience = Some(audience.to_owned());
+        self
+    }
+
+    /// The same claims with a not-before time (unix seconds).
+    pub fn with_not_before(mut self, nbf: i64) -> Claims {
+        self.not_before = Some(nbf);
+        self
+    }
+
+    /// The wire form.
+    pub(super) fn to_wire(&self) -> WireClaims {
+        WireClaims {
+            sub: Some(self.subject.as_str().to_owned()),
+            role: Some(self.membership.role().as_str().to_owned()),
+            org: self.membership.org_text().map(str::to_owned),
+            iat: Some(self.issued_at),
+            exp: Some(self.expires_at),
+            nbf: self.not_before,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone().map(Audience::One),
+        }
+    }
+}
+
+/// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub(super) enum Audience {
+    /// One audience.
+    One(String),
+    /// Several audiences.
+    Many(Vec<String>),
+}
+
+impl Audience {
+    /// Whether `wanted` is among the audiences.
+    pub(super) fn contains(&self, wanted: &str) -> bool {
+        match self {
+            Audience::One(a) => a == wanted,
+            Audience::Many(list) => list.iter().any(|a| a == wanted),
+        }
+    }
+}
+
+/// The claims as they travel. Unknown claims (e.g. `jti`) are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct WireClaims {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Audience>,
+}
+
+impl WireClaims {
+    /// The subject and membership, refusing unknown roles and organisations that do
+    /// not fit the role. Times, issuer and audience are checked by the verifier.
+    pub(super) fn identity(&self) -> Result<(Subject, Membership), TokenError> {
+        let sub = self
+            .sub
+            .as_deref()
+            .ok_or(TokenError::InvalidClaim { claim: "sub" })?;
+        let subject = Subject::parse(sub).map_err(|_| TokenError::InvalidClaim { claim: "sub" })?;
+        let role_text = self
+            .role
+            .as_deref()
+            .ok_or(TokenError::InvalidClaim { claim: "role" })?;
+        let role = Role::parse(role_text).ok_or(TokenError::UnknownRole)?;
+        let bad_org = TokenError::InvalidClaim { claim: "org" };
+        let org = self.org.as_deref();
+        let membership = match role {
+            Role::Citizen => match org {
+                None => Membership::Citizen,
+                Some(_) => return Err(bad_org),
+            },
+            Role::Enterprise => {
+                let code = org.and_then(|o| CreditCode::parse(o).ok()).ok_or(bad_org)?;
+                // The parser accepts lower case; a signed claim must be canonical.
+                if org != Some(code.as_str()) {
+                    return Err(bad_org);
+                }
+                Membership::Enterprise(code)
+            }
+            Role::Officer | Role::AgencyStaff => {
+                let agency = org.and_then(|o| AgencyId::parse(o).ok()).ok_or(bad_org)?;
+                if role == Role::Officer {
+                    Membership::Officer(agency)
+                } else {
+                    Membership::AgencyStaff(agency)
+                }
+            }
+        };
+        Ok((subject, membership))
+    }
+}
