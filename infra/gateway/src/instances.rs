@@ -1,0 +1,221 @@
+//! Component instances, the way Spin 4 runs WASI 0.3 components: an instance
+//! serves up to `max_reuse` requests, `max_concurrent` at a time, and is dropped
+//! after `idle_timeout` without work. Each limit may be a range, drawn at random
+//! per instance, so that state leaking between requests shows up in tests.
+//!
+//! Built on `wasmtime_wasi_http::handler::ProxyHandler`, as `wasmtime serve` is.
+
+use crate::host::outbound::OutboundHooks;
+use crate::metrics::Metrics;
+use crate::state::{AppShared, ComponentCtx, StoreData};
+use rand::Rng;
+use std::ops::RangeInclusive;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use wasmtime::component::{GuestTaskId, ResourceTable};
+use wasmtime::{Store, StoreContextMut, StoreLimitsBuilder};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi_http::WasiHttpCtx;
+use wasmtime_wasi_http::handler::{
+    HandlerState, Instance, ProxyPre, ShouldAccept, WorkerExpiration, WorkerState, WorkerStatus,
+};
+
+/// Instance reuse limits (inclusive ranges; a single value is `n..=n`).
+#[derive(Debug, Clone)]
+pub struct ReuseConfig {
+    /// Requests an instance serves before it is dropped.
+    pub max_reuse: RangeInclusive<usize>,
+    /// Requests an instance serves at once.
+    pub max_concurrent: RangeInclusive<usize>,
+    /// Idle time after which an instance is dropped.
+    pub idle_timeout: RangeInclusive<Duration>,
+}
+
+impl Default for ReuseConfig {
+    /// Spin 4's defaults for WASI 0.3 components.
+    fn default() -> Self {
+        ReuseConfig {
+            max_reuse: 128..=128,
+            max_concurrent: 16..=16,
+            idle_timeout: Duration::from_secs(1)..=Duration::from_secs(1),
+        }
+    }
+}
+
+fn draw<T: rand::distr::uniform::SampleUniform + PartialOrd + Clone>(r: &RangeInclusive<T>) -> T {
+    if r.start() >= r.end() {
+        r.start().clone()
+    } else {
+        rand::rng().random_range(r.clone())
+    }
+}
+
+/// Everything needed to make instances of one component.
+pub struct ComponentHandler {
+    /// The pre-instantiated component.
+    pub pre: ProxyPre<StoreData>,
+    /// The engine it was compiled with.
+    pub engine: wasmtime::Engine,
+    /// Its configuration.
+    pub ctx: Arc<ComponentCtx>,
+    /// Application services.
+    pub app: Arc<AppShared>,
+    /// Reuse limits.
+    pub reuse: ReuseConfig,
+    /// Time a request may take before it gets a 504.
+    pub request_timeout: Duration,
+    /// Memory cap per instance, in bytes.
+    pub memory_cap: usize,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Drops an idle instance after its idle timeout, and a busy one whose newest
+/// request has run past the request timeout (a guest that never yields).
+pub struct Expiration {
+    idle_timeout: Duration,
+    request_timeout: Duration,
+    sleep: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl WorkerExpiration for Expiration {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        status: WorkerStatus,
+        start: Instant,
+    ) -> Poll<()> {
+        let timeout = match status {
+            WorkerStatus::Idle => self.idle_timeout,
+            WorkerStatus::Requests | WorkerStatus::PostReturn => self.request_timeout,
+        };
+        let Some(deadline) = start.checked_add(timeout) else {
+            return Poll::Pending;
+        };
+        let deadline = tokio::time::Instant::from_std(deadline);
+        if self.sleep.deadline() != deadline {
+            self.sleep.as_mut().reset(deadline);
+        }
+        self.sleep.as_mut().poll(cx)
+    }
+}
+
+/// Per-instance limits and bookkeeping.
+pub struct Worker {
+    max_reuse: usize,
+    max_concurrent: usize,
+    request_timeout: Duration,
+    component: String,
+    metrics: Arc<Metrics>,
+}
+
+impl WorkerState for Worker {
+    type StoreData = StoreData;
+    type RequestData = String;
+
+    fn should_accept_request(&self, concurrent: usize, total: usize) -> ShouldAccept {
+        if total >= self.max_reuse {
+            ShouldAccept::Never
+        } else if concurrent >= self.max_concurrent {
+            ShouldAccept::No
+        } else {
+            ShouldAccept::Yes
+        }
+    }
+
+    fn on_request_start(
+        &self,
+        _store: StoreContextMut<StoreData>,
+        request_id: String,
+        _task: GuestTaskId,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + Sync + 'static>> {
+        tracing::trace!(%request_id, component = %self.component, "instance accepted request");
+        Box::pin(tokio::time::sleep(self.request_timeout))
+    }
+
+    fn drop(&self, store: Store<StoreData>, result: wasmtime::Result<()>) {
+        self.metrics.instance_dropped(&self.component);
+        if let Err(error) = result {
+            self.metrics.trap(&self.component);
+            tracing::warn!(component = %self.component, error = %format!("{error:#}"), "instance ended by a trap");
+        }
+        drop(store);
+    }
+}
+
+impl ComponentHandler {
+    fn new_store(&self) -> anyhow::Result<Store<StoreData>> {
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.inherit_stdout().inherit_stderr();
+        for (k, v) in &self.ctx.environment {
+            wasi.env(k, v);
+        }
+        let data = StoreData {
+            table: ResourceTable::new(),
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            hooks: OutboundHooks {
+                component: self.ctx.clone(),
+                app: self.app.clone(),
+            },
+            limits: StoreLimitsBuilder::new()
+                .memory_size(self.memory_cap)
+                .instances(64)
+                .tables(64)
+                .memories(16)
+                .build(),
+            component: self.ctx.clone(),
+            app: self.app.clone(),
+            open_stores: 0,
+        };
+        let mut store = Store::new(&self.engine, data);
+        store.limiter(|d| &mut d.limits);
+        // Yield to the event loop at every epoch tick, so that a busy guest cannot
+        // starve timeouts and other requests.
+        store.epoch_deadline_async_yield_and_update(1);
+        store.set_epoch_deadline(1);
+        Ok(store)
+    }
+}
+
+impl HandlerState for ComponentHandler {
+    type StoreData = StoreData;
+    type WorkerExpiration = Expiration;
+    type WorkerState = Worker;
+
+    async fn instantiate(&self) -> wasmtime::Result<Instance<StoreData, Expiration, Worker>> {
+        let mut store = self.new_store().map_err(wasmtime::Error::from_anyhow)?;
+        let proxy = self.pre.instantiate_async(&mut store).await?;
+        self.metrics.instance_created(&self.ctx.id);
+        // WASI 0.2 handlers cannot run concurrently, and Spin gives them one
+        // request per instance.
+        let p2 = matches!(self.pre, ProxyPre::P2(_));
+        Ok(Instance {
+            store,
+            proxy,
+            view: wasmtime_wasi_http::WasiHttpView::http,
+            expiration: Expiration {
+                idle_timeout: draw(&self.reuse.idle_timeout),
+                request_timeout: self.request_timeout,
+                sleep: Box::pin(tokio::time::sleep(Duration::from_secs(86_400 * 365))),
+            },
+            state: Worker {
+                max_reuse: if p2 {
+                    1
+                } else {
+                    draw(&self.reuse.max_reuse).max(1)
+                },
+                max_concurrent: if p2 {
+                    1
+                } else {
+                    draw(&self.reuse.max_concurrent).max(1)
+                },
+                request_timeout: self.request_timeout,
+                component: self.ctx.id.clone(),
+                metrics: self.metrics.clone(),
+            },
+        })
+    }
+}

@@ -1,0 +1,21 @@
+//! Yingshang's local edge runtime: it reads a Spin application (`spin.toml`),
+//! builds and compiles its components, and serves their routes on wasmtime with the
+//! host interfaces that Spin 4 provides — so the `.wasm` files that run here run
+//! unchanged on the real Spin.
+
+pub mod allowed_hosts;
+pub mod app;
+pub mod builder;
+pub mod databases;
+pub mod engine;
+pub mod host;
+pub mod instances;
+pub mod manifest;
+pub mod metrics;
+pub mod routes;
+pub mod runtime_config;
+pub mod schedule;
+pub mod server;
+pub mod state;
+pub mod variables;
+pub mod world;

@@ -1,0 +1,160 @@
+//! `yingshang`: the command line of the local edge runtime. `yingshang up` mirrors
+//! `spin up`.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use yingshang_gateway::app::{UpOptions, up};
+use yingshang_gateway::instances::ReuseConfig;
+
+#[derive(Parser)]
+#[command(
+    name = "yingshang",
+    version,
+    about = "Runs a Spin application on Yingshang's gateway"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build what is missing, then serve the application (like `spin up`).
+    Up(UpArgs),
+}
+
+#[derive(clap::Args)]
+struct UpArgs {
+    /// The application manifest.
+    #[arg(short = 'f', long = "from", default_value = "spin.toml")]
+    from: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+    /// Address for Prometheus metrics (`/metrics`).
+    #[arg(long, default_value = "127.0.0.1:3001")]
+    admin_listen: SocketAddr,
+    /// Directory for databases and compiled code (default: `.yingshang` beside the manifest).
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// Runtime configuration file (Spin's format).
+    #[arg(long)]
+    runtime_config_file: Option<PathBuf>,
+    /// Set an application variable: NAME=VALUE (repeatable).
+    #[arg(long = "variable", value_parser = parse_kv)]
+    variables: Vec<(String, String)>,
+    /// Do not run build commands.
+    #[arg(long)]
+    no_build: bool,
+    /// Do not run schedules.
+    #[arg(long)]
+    no_schedules: bool,
+    /// Do not cache compiled code on disk.
+    #[arg(long)]
+    no_cache: bool,
+    /// Requests per instance: N or MIN..MAX (drawn per instance).
+    #[arg(long, default_value = "128")]
+    max_instance_reuse_count: String,
+    /// Concurrent requests per instance: N or MIN..MAX.
+    #[arg(long, default_value = "16")]
+    max_instance_concurrent_reuse_count: String,
+    /// Idle time before an instance is dropped, in ms: N or MIN..MAX.
+    #[arg(long, default_value = "1000")]
+    idle_instance_timeout_ms: String,
+    /// Request time limit in seconds.
+    #[arg(long, default_value_t = 30)]
+    request_timeout_secs: u64,
+    /// Memory cap per instance in MiB.
+    #[arg(long, default_value_t = 128)]
+    memory_cap_mib: usize,
+    /// Requests in flight at most.
+    #[arg(long, default_value_t = 1000)]
+    max_concurrent_requests: usize,
+}
+
+fn parse_kv(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("`{s}` is not NAME=VALUE"))
+}
+
+fn parse_range(s: &str) -> Result<std::ops::RangeInclusive<u64>, String> {
+    let (a, b) = s.split_once("..").unwrap_or((s, s));
+    let a: u64 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not N or MIN..MAX"))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not N or MIN..MAX"))?;
+    if a > b || a == 0 {
+        return Err(format!("`{s}`: need 0 < MIN <= MAX"));
+    }
+    Ok(a..=b)
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,wasmtime=warn,cranelift=warn,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let Command::Up(args) = cli.command;
+    let reuse = {
+        let r = parse_range(&args.max_instance_reuse_count).map_err(anyhow::Error::msg)?;
+        let c =
+            parse_range(&args.max_instance_concurrent_reuse_count).map_err(anyhow::Error::msg)?;
+        let i = parse_range(&args.idle_instance_timeout_ms).map_err(anyhow::Error::msg)?;
+        ReuseConfig {
+            max_reuse: *r.start() as usize..=*r.end() as usize,
+            max_concurrent: *c.start() as usize..=*c.end() as usize,
+            idle_timeout: Duration::from_millis(*i.start())..=Duration::from_millis(*i.end()),
+        }
+    };
+    let mut options = UpOptions::new(args.from.clone());
+    options.listen = args.listen;
+    options.admin_listen = Some(args.admin_listen);
+    if let Some(d) = args.state_dir {
+        options.state_dir = d;
+    }
+    options.runtime_config_file = args.runtime_config_file;
+    options.variables = args.variables.into_iter().collect();
+    options.build = !args.no_build;
+    options.schedules = !args.no_schedules;
+    options.cache = !args.no_cache;
+    options.reuse = reuse;
+    options.request_timeout = Duration::from_secs(args.request_timeout_secs);
+    options.memory_cap = args.memory_cap_mib << 20;
+    options.max_concurrent_requests = args.max_concurrent_requests;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let running = up(options).await?;
+        eprintln!("Serving http://{}", running.addr);
+        if let Some(a) = running.admin_addr {
+            eprintln!("Metrics at http://{a}/metrics");
+        }
+        let trigger = running.trigger();
+        tokio::spawn(async move {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("installing the SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            let _sent = trigger.send(true);
+        });
+        running.wait().await;
+        anyhow::Ok(())
+    })
+}
