@@ -252,6 +252,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         handlers,
         concurrency: Arc::new(Semaphore::new(options.max_concurrent_requests)),
         metrics: metrics.clone(),
+        request_timeout: options.request_timeout,
         info: serde_json::json!({
             "name": manifest.application.name,
             "version": manifest.application.version,
@@ -411,20 +412,16 @@ async fn run_schedule(
             _ = shutdown.changed() => return,
             _ = tick.tick() => {}
         }
-        let mut req = http::Request::builder()
-            .method(schedule.method.as_str())
-            .uri(schedule.path.as_str())
-            .header("user-agent", "yingshang-scheduler");
-        if let Some(key) = &credential {
-            req = req.header(http::header::AUTHORIZATION, format!("Bearer {key}"));
-        }
-        let Ok(req) = req.body(
-            http_body_util::Empty::new()
-                .map_err(|never| match never {})
-                .boxed_unsync(),
-        ) else {
-            tracing::error!(component, schedule = %schedule.name, "cannot build the scheduled request");
-            continue;
+        let req = match crate::schedule::request(&schedule, credential.as_deref()) {
+            Ok(r) => r.map(|b| {
+                http_body_util::Full::new(b)
+                    .map_err(|never| match never {})
+                    .boxed_unsync()
+            }),
+            Err(e) => {
+                tracing::error!(component, schedule = %schedule.name, error = %e, "cannot build the scheduled request");
+                continue;
+            }
         };
         let resp = dispatcher
             .handle(req, SocketAddr::from(([127, 0, 0, 1], 0)))

@@ -72,6 +72,9 @@ pub struct ComponentHandler {
     pub metrics: Arc<Metrics>,
 }
 
+/// Time beyond the request timeout after which a still-busy instance is dropped.
+pub const REAP_GRACE: Duration = Duration::from_millis(500);
+
 /// Drops an idle instance after its idle timeout, and a busy one whose newest
 /// request has run past the request timeout (a guest that never yields).
 pub struct Expiration {
@@ -89,7 +92,12 @@ impl WorkerExpiration for Expiration {
     ) -> Poll<()> {
         let timeout = match status {
             WorkerStatus::Idle => self.idle_timeout,
-            WorkerStatus::Requests | WorkerStatus::PostReturn => self.request_timeout,
+            // The request's own expiration (from `on_request_start`) answers 504 at
+            // the timeout; the instance goes only after a grace period, so that its
+            // end is never mistaken for a trap.
+            WorkerStatus::Requests | WorkerStatus::PostReturn => {
+                self.request_timeout.saturating_add(REAP_GRACE)
+            }
         };
         let Some(deadline) = start.checked_add(timeout) else {
             return Poll::Pending;
@@ -137,9 +145,18 @@ impl WorkerState for Worker {
 
     fn drop(&self, store: Store<StoreData>, result: wasmtime::Result<()>) {
         self.metrics.instance_dropped(&self.component);
-        if let Err(error) = result {
-            self.metrics.trap(&self.component);
-            tracing::warn!(component = %self.component, error = %format!("{error:#}"), "instance ended by a trap");
+        match result {
+            Ok(()) => {}
+            Err(e)
+                if e.downcast_ref::<wasmtime_wasi_http::handler::ExpirationError>()
+                    .is_some() =>
+            {
+                tracing::warn!(component = %self.component, "instance dropped: a request ran past its time limit");
+            }
+            Err(error) => {
+                self.metrics.trap(&self.component);
+                tracing::warn!(component = %self.component, error = %format!("{error:#}"), "instance ended by a trap");
+            }
         }
         drop(store);
     }

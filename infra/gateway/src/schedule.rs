@@ -33,6 +33,31 @@ pub struct Schedule {
     /// The application variable whose value is sent as `Authorization: Bearer`.
     #[serde(default)]
     pub credential: Option<String>,
+    /// A JSON body to send (sent as `application/json`).
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// The request a schedule makes. `credential` is the API key's value.
+pub fn request(
+    schedule: &Schedule,
+    credential: Option<&str>,
+) -> anyhow::Result<http::Request<bytes::Bytes>> {
+    let mut req = http::Request::builder()
+        .method(schedule.method.as_str())
+        .uri(schedule.path.as_str())
+        .header(http::header::USER_AGENT, "yingshang-scheduler");
+    if let Some(key) = credential {
+        req = req.header(http::header::AUTHORIZATION, format!("Bearer {key}"));
+    }
+    let body = match &schedule.body {
+        Some(b) => {
+            req = req.header(http::header::CONTENT_TYPE, "application/json");
+            bytes::Bytes::from(b.clone())
+        }
+        None => bytes::Bytes::new(),
+    };
+    Ok(req.body(body)?)
 }
 
 fn post() -> String {
@@ -93,6 +118,15 @@ pub fn schedules(manifest: &Manifest) -> anyhow::Result<Vec<(String, Schedule, D
                 manifest.path.display(),
                 s.name
             );
+            if let Some(b) = &s.body {
+                serde_json::from_str::<serde_json::Value>(b).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {field}.schedule `{}`.body: not JSON: {e}",
+                        manifest.path.display(),
+                        s.name
+                    )
+                })?;
+            }
             if let Some(v) = &s.credential {
                 anyhow::ensure!(
                     manifest.variables.contains_key(v),
@@ -145,5 +179,10 @@ credential = "key"
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].1.method, "POST");
         assert_eq!(s[0].2, Duration::from_secs(300));
+        let r = request(&s[0].1, Some("ysk_1")).unwrap();
+        assert_eq!(r.method(), "POST");
+        assert_eq!(r.uri(), "/api/sweep");
+        assert_eq!(r.headers()["authorization"], "Bearer ysk_1");
+        assert!(r.body().is_empty());
     }
 }

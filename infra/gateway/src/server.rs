@@ -33,6 +33,8 @@ pub struct Dispatcher {
     pub metrics: Arc<Metrics>,
     /// `/.well-known/spin/info` body.
     pub info: serde_json::Value,
+    /// The per-request time limit.
+    pub request_timeout: std::time::Duration,
     /// The address the gateway listens on (for `spin-full-url` without a Host).
     pub local_addr: std::sync::OnceLock<SocketAddr>,
 }
@@ -219,9 +221,15 @@ impl Dispatcher {
         if let Ok(v) = HeaderValue::from_str(request_id) {
             headers.insert(REQUEST_ID, v);
         }
+        let started = Instant::now();
         match handler.handle(request_id.to_owned(), req).await {
             Ok(response) => response,
-            Err(e) if e.downcast_ref::<ExpirationError>().is_some() => {
+            // A guest that never yields is stopped with its whole instance, which
+            // surfaces as a worker failure after the time limit: still a timeout.
+            Err(e)
+                if e.downcast_ref::<ExpirationError>().is_some()
+                    || started.elapsed() >= self.request_timeout =>
+            {
                 tracing::warn!(request_id, component = %m.component, "request timed out");
                 problem(
                     StatusCode::GATEWAY_TIMEOUT,

@@ -1,0 +1,14 @@
+//! End-to-end tests through a real socket on 127.0.0.1: one binary, a module per
+//! area. Each test starts its own gateway with a fresh state directory.
+
+mod chaining;
+mod faults;
+mod instances;
+mod key_value;
+mod manifest_errors;
+mod outbound;
+mod routing;
+mod schedules;
+mod shutdown;
+mod sqlite;
+mod variables;

@@ -1,0 +1,137 @@
+//! `spin:sqlite`: real SQLite files, parameters, typed values, connection-level
+//! state, access checks in Spin's order, and rows a user can see in the file.
+
+use serde_json::{Value, json};
+use yingshang_e2e::spawn;
+
+const APP: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "sqlite"
+[[trigger.http]]
+route = "/db/..."
+component = "db"
+[[trigger.http]]
+route = "/other/..."
+component = "other"
+[component.db]
+source = "{wasm:sqlite}"
+sqlite_databases = ["default", "reports", "unconfigured"]
+[component.other]
+source = "{wasm:sqlite}"
+sqlite_databases = []
+"#;
+
+async fn sql(app: &yingshang_e2e::TestApp, body: Value) -> Value {
+    let r = app.post_json("/db/", &body).await;
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn statements_parameters_values_and_rowids() {
+    let app = spawn(APP, |_| {}).await;
+    let v = sql(&app, json!({"sql": "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB, note TEXT)"})).await;
+    assert!(v.get("error").is_none(), "{v}");
+    let v = sql(&app, json!({"sql": "INSERT INTO t (name, score, note) VALUES (?, ?, ?)", "params": ["李雷", 9.5, null]})).await;
+    assert_eq!(v["last_insert_rowid"], 1, "{v}");
+    assert_eq!(v["changes"], 1);
+    sql(
+        &app,
+        json!({"sql": "INSERT INTO t (name, score) VALUES (?, ?)", "params": ["韩梅梅", 7]}),
+    )
+    .await;
+    let v = sql(
+        &app,
+        json!({"sql": "UPDATE t SET score = score + 1", "params": []}),
+    )
+    .await;
+    assert_eq!(v["changes"], 2);
+    let v = sql(&app, json!({"sql": "SELECT id, name, score, note, x'0102' AS b FROM t WHERE id = ?", "params": [1]})).await;
+    assert_eq!(v["columns"], json!(["id", "name", "score", "note", "b"]));
+    assert_eq!(
+        v["rows"],
+        json!([[{"integer": 1}, {"text": "李雷"}, {"real": 10.5}, null, {"blob_len": 2}]])
+    );
+    let v = sql(&app, json!({"sql": "SELECT * FROM t WHERE id = 99"})).await;
+    assert_eq!(v["rows"], json!([]));
+    assert_eq!(
+        v["columns"].as_array().unwrap().len(),
+        5,
+        "columns even without rows: {v}"
+    );
+    let v = sql(&app, json!({"sql": "SELEC nonsense"})).await;
+    assert!(v["error"].as_str().unwrap().contains("Io"), "{v}");
+
+    // What the user sees in the database file.
+    let path = app.state.path().join("state/sqlite_db.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    pool.close().await;
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_transaction_spans_calls_on_one_connection() {
+    let app = spawn(APP, |_| {}).await;
+    sql(&app, json!({"sql": "CREATE TABLE acct (n INTEGER)"})).await;
+    let v = sql(
+        &app,
+        json!({"batch": [
+            {"sql": "BEGIN"},
+            {"sql": "INSERT INTO acct VALUES (1)"},
+            {"sql": "SELECT COUNT(*) FROM acct"},
+            {"sql": "ROLLBACK"},
+            {"sql": "SELECT COUNT(*) FROM acct"}
+        ]}),
+    )
+    .await;
+    assert_eq!(v[2]["rows"], json!([[{"integer": 1}]]), "{v}");
+    assert_eq!(v[4]["rows"], json!([[{"integer": 0}]]), "{v}");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn access_denied_before_no_such_database() {
+    let rc_dir = tempfile::tempdir().unwrap();
+    let rc = rc_dir.path().join("runtime-config.toml");
+    std::fs::write(
+        &rc,
+        "[sqlite_database.reports]\ntype = \"spin\"\npath = \"reports.db\"\n",
+    )
+    .unwrap();
+    let rc_path = rc.clone();
+    let app = spawn(APP, move |o| o.runtime_config_file = Some(rc_path)).await;
+    // Listed and configured in the runtime config.
+    let v = sql(&app, json!({"db": "reports", "sql": "CREATE TABLE r (x)"})).await;
+    assert!(
+        v.get("error").is_none() && v.get("open_error").is_none(),
+        "{v}"
+    );
+    assert!(rc_dir.path().join("reports.db").exists());
+    // Listed, but no database behind the label.
+    let v = sql(&app, json!({"db": "unconfigured", "sql": "SELECT 1"})).await;
+    assert_eq!(v["open_error"], "Error::NoSuchDatabase");
+    // Not listed: access-denied, whether or not it exists.
+    let r = app
+        .post_json("/other/", &json!({"db": "default", "sql": "SELECT 1"}))
+        .await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["open_error"],
+        "Error::AccessDenied"
+    );
+    let r = app
+        .post_json("/other/", &json!({"db": "nowhere", "sql": "SELECT 1"}))
+        .await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["open_error"],
+        "Error::AccessDenied"
+    );
+    app.shutdown().await;
+}
