@@ -8,5 +8,6 @@ pub mod metering;
 pub mod money;
 pub mod problem;
 pub mod security;
+pub mod storage;
 pub mod tax;
 pub mod valuation;

@@ -54,6 +54,8 @@ pub struct UpOptions {
     pub schedules: bool,
     /// Use the on-disk compiled-code cache.
     pub cache: bool,
+    /// Where the embedded object store listens (`None`: 127.0.0.1, any port).
+    pub object_store_listen: Option<SocketAddr>,
 }
 
 impl UpOptions {
@@ -84,6 +86,7 @@ impl UpOptions {
             max_concurrent_requests: 1000,
             schedules: true,
             cache: true,
+            object_store_listen: None,
         }
     }
 }
@@ -96,6 +99,8 @@ pub struct Running {
     pub admin_addr: Option<SocketAddr>,
     /// Counters (also what the admin listener serves).
     pub metrics: Arc<Metrics>,
+    /// Where the embedded object store listens, if it was started.
+    pub object_store_addr: Option<SocketAddr>,
     shutdown: watch::Sender<bool>,
     done: tokio::task::JoinHandle<()>,
 }
@@ -130,19 +135,38 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         tokio::task::spawn_blocking(move || crate::builder::build_stale(&m)).await??;
     }
     manifest.check_sources()?;
-    let resolver = Resolver::resolve(&manifest, &options.variables, |k| std::env::var(k).ok())?;
+    let tool = crate::app_tool::AppTool::of(&manifest)?;
     std::fs::create_dir_all(&options.state_dir).with_context(|| {
         format!(
             "while creating the state directory {}",
             options.state_dir.display()
         )
     })?;
+    let generated = crate::secrets::load_or_generate(&options.state_dir, &tool.generated_secrets)?;
+    let mut resolver = Resolver::resolve(
+        &manifest,
+        &options.variables,
+        |k| std::env::var(k).ok(),
+        &generated,
+    )?;
+    let object_store = crate::object_store::EmbeddedStore::start_if_needed(
+        &manifest,
+        &mut resolver,
+        &options.state_dir,
+        options.object_store_listen,
+    )
+    .await?;
+    let object_store_addr = object_store.as_ref().map(|s| s.addr);
     let runtime = RuntimeConfig::load(options.runtime_config_file.as_deref(), &options.state_dir)?;
-    let sqlite_labels: Vec<String> = manifest
+    let migrations = tool.migrations_dir(&manifest);
+    let mut sqlite_labels: Vec<String> = manifest
         .components
         .values()
         .flat_map(|c| c.sqlite_databases.clone())
         .collect();
+    if migrations.is_some() {
+        sqlite_labels.push("default".to_owned());
+    }
     let kv_labels: Vec<String> = manifest
         .components
         .values()
@@ -150,6 +174,9 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         .collect();
     let sqlite = Databases::open(&runtime.sqlite_databases, sqlite_labels, 32).await?;
     let key_value = Databases::open(&runtime.key_value_stores, kv_labels, 8).await?;
+    if let (Some(dir), Some(pool)) = (&migrations, sqlite.get("default")) {
+        crate::migrations::apply(pool, dir).await?;
+    }
     for label in manifest
         .components
         .values()
@@ -300,12 +327,16 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         drop(chain);
         app.sqlite.close().await;
         app.key_value.close().await;
+        if let Some(store) = object_store {
+            store.stop().await;
+        }
         drop(ticker);
     });
     Ok(Running {
         addr,
         admin_addr,
         metrics,
+        object_store_addr,
         shutdown,
         done,
     })
@@ -401,10 +432,14 @@ async fn run_schedule(
     dispatcher: Arc<Dispatcher>,
     component: String,
     schedule: crate::schedule::Schedule,
-    every: Duration,
+    every: Option<Duration>,
     credential: Option<String>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    if schedule.on_start {
+        call_scheduled(&dispatcher, &component, &schedule, credential.as_deref()).await;
+    }
+    let Some(every) = every else { return };
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -412,20 +447,30 @@ async fn run_schedule(
             _ = shutdown.changed() => return,
             _ = tick.tick() => {}
         }
-        let req = match crate::schedule::request(&schedule, credential.as_deref()) {
-            Ok(r) => r.map(|b| {
-                http_body_util::Full::new(b)
-                    .map_err(|never| match never {})
-                    .boxed_unsync()
-            }),
-            Err(e) => {
-                tracing::error!(component, schedule = %schedule.name, error = %e, "cannot build the scheduled request");
-                continue;
-            }
-        };
-        let resp = dispatcher
-            .handle(req, SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await;
-        tracing::info!(component, schedule = %schedule.name, status = resp.status().as_u16(), "scheduled call");
+        call_scheduled(&dispatcher, &component, &schedule, credential.as_deref()).await;
     }
+}
+
+/// Makes one scheduled call through the same dispatcher as network requests.
+async fn call_scheduled(
+    dispatcher: &Dispatcher,
+    component: &str,
+    schedule: &crate::schedule::Schedule,
+    credential: Option<&str>,
+) {
+    let req = match crate::schedule::request(schedule, credential) {
+        Ok(r) => r.map(|b| {
+            http_body_util::Full::new(b)
+                .map_err(|never| match never {})
+                .boxed_unsync()
+        }),
+        Err(e) => {
+            tracing::error!(component, schedule = %schedule.name, error = %e, "cannot build the scheduled request");
+            return;
+        }
+    };
+    let resp = dispatcher
+        .handle(req, SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await;
+    tracing::info!(component, schedule = %schedule.name, status = resp.status().as_u16(), "scheduled call");
 }

@@ -5,16 +5,21 @@
 
 pub mod allowed_hosts;
 pub mod app;
+pub mod app_tool;
 pub mod builder;
 pub mod databases;
+pub mod dev;
 pub mod engine;
 pub mod host;
 pub mod instances;
 pub mod manifest;
 pub mod metrics;
+pub mod migrations;
+pub mod object_store;
 pub mod routes;
 pub mod runtime_config;
 pub mod schedule;
+pub mod secrets;
 pub mod server;
 pub mod state;
 pub mod variables;

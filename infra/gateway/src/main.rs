@@ -23,6 +23,37 @@ struct Cli {
 enum Command {
     /// Build what is missing, then serve the application (like `spin up`).
     Up(UpArgs),
+    /// Development helpers for the embedded defaults.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Print a bearer token for a demo user, signed with the state folder's secret.
+    Token {
+        /// citizen, enterprise, officer or agency_staff.
+        #[arg(long, default_value = "citizen")]
+        role: String,
+        /// The user's id.
+        #[arg(long)]
+        sub: Option<String>,
+        /// Enterprise credit code or agency id (a demo one by default).
+        #[arg(long)]
+        org: Option<String>,
+        /// Hours of validity.
+        #[arg(long, default_value_t = 12)]
+        hours: i64,
+        /// The state folder `yingshang up` used.
+        #[arg(long, default_value = ".yingshang")]
+        state_dir: PathBuf,
+    },
+    /// Print the bootstrap agency API key of the state folder.
+    Key {
+        /// The state folder `yingshang up` used.
+        #[arg(long, default_value = ".yingshang")]
+        state_dir: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -72,6 +103,9 @@ struct UpArgs {
     /// Requests in flight at most.
     #[arg(long, default_value_t = 1000)]
     max_concurrent_requests: usize,
+    /// Address of the embedded object store (default: 127.0.0.1, any free port).
+    #[arg(long)]
+    object_store_listen: Option<SocketAddr>,
 }
 
 fn parse_kv(s: &str) -> Result<(String, String), String> {
@@ -106,7 +140,32 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let Command::Up(args) = cli.command;
+    let args = match cli.command {
+        Command::Up(args) => args,
+        Command::Dev(DevCommand::Token {
+            role,
+            sub,
+            org,
+            hours,
+            state_dir,
+        }) => {
+            let secret = yingshang_gateway::dev::secret(&state_dir, "auth_jwt_secret")?;
+            let membership = yingshang_gateway::dev::membership(&role, org.as_deref())?;
+            let sub = sub.unwrap_or_else(|| format!("demo-{}", role.replace('_', "-")));
+            println!(
+                "{}",
+                yingshang_gateway::dev::token(&secret, &sub, membership, hours)?
+            );
+            return Ok(());
+        }
+        Command::Dev(DevCommand::Key { state_dir }) => {
+            println!(
+                "{}",
+                yingshang_gateway::dev::secret(&state_dir, "bootstrap_api_key")?
+            );
+            return Ok(());
+        }
+    };
     let reuse = {
         let r = parse_range(&args.max_instance_reuse_count).map_err(anyhow::Error::msg)?;
         let c =
@@ -133,6 +192,7 @@ fn main() -> anyhow::Result<()> {
     options.request_timeout = Duration::from_secs(args.request_timeout_secs);
     options.memory_cap = args.memory_cap_mib << 20;
     options.max_concurrent_requests = args.max_concurrent_requests;
+    options.object_store_listen = args.object_store_listen;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -140,6 +200,9 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async move {
         let running = up(options).await?;
         eprintln!("Serving http://{}", running.addr);
+        if let Some(a) = running.object_store_addr {
+            eprintln!("Object store at http://{a}");
+        }
         if let Some(a) = running.admin_addr {
             eprintln!("Metrics at http://{a}/metrics");
         }

@@ -20,7 +20,9 @@ struct Histogram {
 
 #[derive(Default)]
 struct Inner {
-    requests: BTreeMap<(String, u16), u64>,
+    /// By component, then status: looked up by `&str`, so that counting a request
+    /// allocates nothing once its component has been seen.
+    requests: BTreeMap<String, BTreeMap<u16, u64>>,
     latency: BTreeMap<String, Histogram>,
     instances: BTreeMap<String, i64>,
     instances_created: BTreeMap<String, u64>,
@@ -42,10 +44,15 @@ impl Metrics {
     /// Records one answered request. `component` is `-` for unrouted requests.
     pub fn request(&self, component: &str, status: u16, latency: Duration) {
         self.with(|i| {
-            *i.requests
-                .entry((component.to_owned(), status))
-                .or_default() += 1;
-            let h = i.latency.entry(component.to_owned()).or_default();
+            let by_status = match i.requests.get_mut(component) {
+                Some(m) => m,
+                None => i.requests.entry(component.to_owned()).or_default(),
+            };
+            *by_status.entry(status).or_default() += 1;
+            let h = match i.latency.get_mut(component) {
+                Some(h) => h,
+                None => i.latency.entry(component.to_owned()).or_default(),
+            };
             let secs = latency.as_secs_f64();
             for (n, bound) in BUCKETS.iter().enumerate() {
                 if secs <= *bound {
@@ -87,8 +94,10 @@ impl Metrics {
         let mut out = String::new();
         self.with(|i| {
             out.push_str("# HELP yingshang_requests_total Requests answered, by component and status.\n# TYPE yingshang_requests_total counter\n");
-            for ((c, s), n) in &i.requests {
-                let _ = writeln!(out, "yingshang_requests_total{{component=\"{c}\",status=\"{s}\"}} {n}");
+            for (c, by_status) in &i.requests {
+                for (s, n) in by_status {
+                    let _ = writeln!(out, "yingshang_requests_total{{component=\"{c}\",status=\"{s}\"}} {n}");
+                }
             }
             out.push_str("# HELP yingshang_request_duration_seconds Time to answer a request.\n# TYPE yingshang_request_duration_seconds histogram\n");
             for (c, h) in &i.latency {

@@ -84,7 +84,7 @@ impl Router {
     }
 
     /// Finds the component for a path, or `None` (404).
-    pub fn route<'p>(&self, path: &'p str) -> Option<RouteMatch> {
+    pub fn route(&self, path: &str) -> Option<RouteMatch> {
         let m = self.inner.best_match(path)?;
         let h = m.handler();
         let captures = m.captures();

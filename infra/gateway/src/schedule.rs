@@ -29,7 +29,11 @@ pub struct Schedule {
     /// The path to call.
     pub path: String,
     /// Interval, e.g. `30s`, `10m`, `1h`, `1d`.
-    pub every: String,
+    #[serde(default)]
+    pub every: Option<String>,
+    /// Also call once as soon as the gateway serves (e.g. loading demo data).
+    #[serde(default)]
+    pub on_start: bool,
     /// The application variable whose value is sent as `Authorization: Bearer`.
     #[serde(default)]
     pub credential: Option<String>,
@@ -91,7 +95,7 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
 }
 
 /// Every schedule in the manifest, with its component id, checked.
-pub fn schedules(manifest: &Manifest) -> anyhow::Result<Vec<(String, Schedule, Duration)>> {
+pub fn schedules(manifest: &Manifest) -> anyhow::Result<Vec<(String, Schedule, Option<Duration>)>> {
     let mut out = Vec::new();
     for (id, c) in &manifest.components {
         let Some(table) = c.tool.get("yingshang") else {
@@ -105,13 +109,24 @@ pub fn schedules(manifest: &Manifest) -> anyhow::Result<Vec<(String, Schedule, D
                     anyhow::anyhow!("{}: {field}: {}", manifest.path.display(), e.message())
                 })?;
         for s in t.schedule {
-            let every = parse_every(&s.every).map_err(|p| {
-                anyhow::anyhow!(
-                    "{}: {field}.schedule `{}`.every: {p}",
-                    manifest.path.display(),
-                    s.name
-                )
-            })?;
+            let every = s
+                .every
+                .as_deref()
+                .map(parse_every)
+                .transpose()
+                .map_err(|p| {
+                    anyhow::anyhow!(
+                        "{}: {field}.schedule `{}`.every: {p}",
+                        manifest.path.display(),
+                        s.name
+                    )
+                })?;
+            anyhow::ensure!(
+                every.is_some() || s.on_start,
+                "{}: {field}.schedule `{}`: needs `every` or `on_start = true`",
+                manifest.path.display(),
+                s.name
+            );
             anyhow::ensure!(
                 s.path.starts_with('/'),
                 "{}: {field}.schedule `{}`.path: must start with /",
@@ -178,7 +193,7 @@ credential = "key"
         let s = schedules(&m).unwrap();
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].1.method, "POST");
-        assert_eq!(s[0].2, Duration::from_secs(300));
+        assert_eq!(s[0].2, Some(Duration::from_secs(300)));
         let r = request(&s[0].1, Some("ysk_1")).unwrap();
         assert_eq!(r.method(), "POST");
         assert_eq!(r.uri(), "/api/sweep");

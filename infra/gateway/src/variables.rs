@@ -73,13 +73,16 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Resolves every application variable of `manifest` from `cli` values and
-    /// `env` (a lookup, normally `std::env::var`). Fails on a required variable
-    /// without a value, or a `--variable` the manifest does not declare.
+    /// Resolves every application variable of `manifest` from `cli` values,
+    /// `env` (a lookup, normally `std::env::var`), the manifest's defaults, and
+    /// last `generated` values (secrets the gateway made for its state folder).
+    /// Fails on a required variable without a value, or a `--variable` the
+    /// manifest does not declare.
     pub fn resolve(
         manifest: &Manifest,
         cli: &BTreeMap<String, String>,
         env: impl Fn(&str) -> Option<String>,
+        generated: &BTreeMap<String, String>,
     ) -> anyhow::Result<Resolver> {
         for name in cli.keys() {
             if !manifest.variables.contains_key(name) {
@@ -96,7 +99,8 @@ impl Resolver {
                 .get(name)
                 .cloned()
                 .or_else(|| env(&format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase())))
-                .or_else(|| var.default.clone());
+                .or_else(|| var.default.clone())
+                .or_else(|| generated.get(name).cloned());
             match value {
                 Some(v) => {
                     if var.secret && !v.is_empty() {
@@ -204,9 +208,15 @@ variables = { greeting = "hi {{ region }}", key = "{{token}}", opt = "{{ optiona
     fn providers_in_order() {
         let m = manifest();
         let cli = BTreeMap::from([("region".to_owned(), "cli".to_owned())]);
-        let r = Resolver::resolve(&m, &cli, |k| {
-            (k == "SPIN_VARIABLE_TOKEN" || k == "SPIN_VARIABLE_REGION").then(|| "env".to_owned())
-        })
+        let r = Resolver::resolve(
+            &m,
+            &cli,
+            |k| {
+                (k == "SPIN_VARIABLE_TOKEN" || k == "SPIN_VARIABLE_REGION")
+                    .then(|| "env".to_owned())
+            },
+            &BTreeMap::new(),
+        )
         .unwrap();
         assert_eq!(r.get("region"), Some("cli"));
         assert_eq!(r.get("token"), Some("env"));
@@ -217,7 +227,8 @@ variables = { greeting = "hi {{ region }}", key = "{{token}}", opt = "{{ optiona
 
     #[test]
     fn required_without_value_fails_naming_it() {
-        let e = Resolver::resolve(&manifest(), &BTreeMap::new(), |_| None).unwrap_err();
+        let e = Resolver::resolve(&manifest(), &BTreeMap::new(), |_| None, &BTreeMap::new())
+            .unwrap_err();
         assert!(e.to_string().contains("variables.token"), "{e}");
         assert!(e.to_string().contains("SPIN_VARIABLE_TOKEN"), "{e}");
     }
@@ -225,7 +236,8 @@ variables = { greeting = "hi {{ region }}", key = "{{token}}", opt = "{{ optiona
     #[test]
     fn component_variable_errors() {
         let m = manifest();
-        let r = Resolver::resolve(&m, &BTreeMap::new(), |_| Some("x".into())).unwrap();
+        let r = Resolver::resolve(&m, &BTreeMap::new(), |_| Some("x".into()), &BTreeMap::new())
+            .unwrap();
         let vars = &m.components["c"].variables;
         assert_eq!(
             r.component_variable(vars, "Bad-Name"),
@@ -235,9 +247,12 @@ variables = { greeting = "hi {{ region }}", key = "{{token}}", opt = "{{ optiona
             r.component_variable(vars, "nope"),
             Err(VariableError::Undefined("nope".into()))
         );
-        let r = Resolver::resolve(&m, &BTreeMap::new(), |k| {
-            (k == "SPIN_VARIABLE_TOKEN").then(|| "t".to_owned())
-        })
+        let r = Resolver::resolve(
+            &m,
+            &BTreeMap::new(),
+            |k| (k == "SPIN_VARIABLE_TOKEN").then(|| "t".to_owned()),
+            &BTreeMap::new(),
+        )
         .unwrap();
         assert_eq!(
             r.component_variable(vars, "opt"),
@@ -248,7 +263,26 @@ variables = { greeting = "hi {{ region }}", key = "{{token}}", opt = "{{ optiona
     #[test]
     fn unknown_cli_variable_is_refused() {
         let cli = BTreeMap::from([("nope".to_owned(), "1".to_owned())]);
-        assert!(Resolver::resolve(&manifest(), &cli, |_| Some("x".into())).is_err());
+        assert!(
+            Resolver::resolve(&manifest(), &cli, |_| Some("x".into()), &BTreeMap::new()).is_err()
+        );
+    }
+
+    #[test]
+    fn generated_values_come_last() {
+        let m = manifest();
+        let generated = BTreeMap::from([
+            ("token".to_owned(), "gen".to_owned()),
+            ("region".to_owned(), "gen".to_owned()),
+        ]);
+        let r = Resolver::resolve(&m, &BTreeMap::new(), |_| None, &generated).unwrap();
+        assert_eq!(r.get("token"), Some("gen"));
+        assert_eq!(
+            r.get("region"),
+            Some("cn"),
+            "a default beats a generated value"
+        );
+        assert_eq!(r.redact("gen cn"), "*** cn", "secret values are redacted, others kept");
     }
 
     #[test]

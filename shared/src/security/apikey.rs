@@ -430,6 +430,42 @@ pub fn authorize(
     }))
 }
 
+/// The agency id of the bootstrap key.
+pub const BOOTSTRAP_AGENCY: &str = "bootstrap";
+
+/// Shortest configured bootstrap key accepted; a shorter one never matches, so an
+/// empty or placeholder value cannot open every route.
+pub const MIN_BOOTSTRAP_KEY_LEN: usize = 32;
+
+/// Whether a presented credential (any text: `x-api-key` or a bearer token) is the
+/// configured bootstrap key. Compares the SHA-256 digests in constant time, so the
+/// comparison's timing tells nothing about the key.
+pub fn is_bootstrap_key(presented: &str, configured: &str) -> bool {
+    if configured.len() < MIN_BOOTSTRAP_KEY_LEN {
+        return false;
+    }
+    let a = Sha256::digest(presented.as_bytes());
+    let b = Sha256::digest(configured.as_bytes());
+    bool::from(a.as_slice().ct_eq(b.as_slice()))
+}
+
+/// The caller holding the bootstrap key, for a route that needs `needed`.
+///
+/// The bootstrap key is an agency key (agency [`BOOTSTRAP_AGENCY`]) with every scope:
+/// the principal carries the scope the route checked. Its key id is the key's own id
+/// when the key has the `ysk_` form, otherwise the first 16 hex digits of its hash —
+/// either way safe to log.
+pub fn bootstrap_principal(configured: &str, needed: &Scope) -> Principal {
+    let key_id = PresentedKey::parse(configured)
+        .map(|k| k.key_id)
+        .unwrap_or_else(|_| KeyId(hash_key(configured)[..16].to_owned()));
+    Principal::Agency(AgencyPrincipal {
+        agency: AgencyId::parse(BOOTSTRAP_AGENCY).expect("`bootstrap` is a valid agency id"),
+        key_id,
+        scopes: [needed.clone()].into_iter().collect(),
+    })
+}
+
 #[cfg(test)]
 #[path = "apikey_tests.rs"]
 mod tests;

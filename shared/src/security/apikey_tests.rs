@@ -211,3 +211,30 @@ fn record_serialises_with_rfc3339_times() {
     let back: ApiKeyRecord = serde_json::from_value(json).unwrap();
     assert_eq!(back, r);
 }
+
+#[test]
+fn bootstrap_key_matches_only_itself_and_holds_the_needed_scope() {
+    let g = generate(&random());
+    assert!(is_bootstrap_key(&g.key, &g.key));
+    let mut other = g.key.clone();
+    other.pop();
+    other.push('x');
+    assert!(!is_bootstrap_key(&other, &g.key));
+    assert!(!is_bootstrap_key("", &g.key));
+    // A short or empty configured key never matches, not even itself.
+    assert!(!is_bootstrap_key("", ""));
+    assert!(!is_bootstrap_key("short", "short"));
+    let p = bootstrap_principal(&g.key, &scope("valuation:import"));
+    let Principal::Agency(a) = p else {
+        panic!("an agency principal")
+    };
+    assert_eq!(a.agency.as_str(), BOOTSTRAP_AGENCY);
+    assert_eq!(a.key_id, g.key_id);
+    assert!(a.scopes.contains(&scope("valuation:import")));
+    // A key in another form gets a hash-derived id, never the key itself.
+    let plain = "a-bootstrap-secret-that-is-long-enough-0123456789";
+    let Principal::Agency(a) = bootstrap_principal(plain, &scope("valuation:read")) else {
+        panic!("an agency principal")
+    };
+    assert_eq!(a.key_id.as_str(), &hash_key(plain)[..16]);
+}

@@ -13,6 +13,8 @@
 //!   half-up to the fen, then total half-up to the fen). No floats anywhere.
 //! - [`import`]: pure parsing of the three CSV files (base prices, coefficient table,
 //!   dwelling register): all rows or a per-row report, never part of a file.
+//! - [`select_table`] / [`default_assessment_date`]: which table and date apply when
+//!   the caller does not say (today in UTC+8).
 //! - [`demo`]: a deterministic Luoyang-like register from a seed, as an iterator.
 //!
 //! Dates in JSON are `YYYY-MM-DD`. Amounts are integer fen; coefficients are parts per
@@ -27,6 +29,7 @@ mod dwelling;
 mod ids;
 pub mod import;
 mod luoyang;
+mod select;
 mod table;
 mod table_error;
 mod unit_code;
@@ -48,6 +51,7 @@ pub use dwelling::{
 };
 pub use ids::{Area, BuildingId, CommunityId, MAX_AREA_CENTI_M2, MAX_ID_LEN};
 pub use luoyang::LUOYANG_ILLUSTRATIVE_VERSION;
+pub use select::{CHINA_STANDARD_TIME, default_assessment_date, select_table, unit_code_prefix};
 pub use table::{
     CoefficientRow, CoefficientTable, Dimension, END_UNIT_KEYS, LIFT_KEYS, MAX_COEFFICIENT_PPM,
     MAX_DIMENSIONS, RowMatch, TableData, TableError, format_coefficient, parse_coefficient,

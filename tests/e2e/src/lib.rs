@@ -1,6 +1,7 @@
-//! The end-to-end harness: builds the test components (once per test run, into the
-//! workspace's one target dir), starts a gateway on 127.0.0.1 port 0 with a fresh
-//! state directory, and hands back a client — as zero-to-production's `spawn_app`.
+//! The end-to-end harness: builds the test components and the real functions (once
+//! per test run, into the workspace's one target dir), starts a gateway on 127.0.0.1
+//! port 0 with a fresh state directory, and hands back a client — as
+//! zero-to-production's `spawn_app`.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -15,8 +16,9 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Every test component, by crate suffix (`tc-<name>`).
-pub const TEST_COMPONENTS: [&str; 9] = [
+pub const TEST_COMPONENTS: [&str; 11] = [
     "echo",
+    "hello",
     "sqlite",
     "key-value",
     "variables",
@@ -25,6 +27,7 @@ pub const TEST_COMPONENTS: [&str; 9] = [
     "slow",
     "memory-hog",
     "unsupported-import",
+    "storage",
 ];
 
 static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
@@ -60,9 +63,20 @@ pub fn wasm(name: &str) -> PathBuf {
         .join(format!("tc_{}.wasm", name.replace('-', "_")))
 }
 
-/// Replaces `{wasm:<name>}` in manifest text with the built component's path.
+/// Replaces `{wasm:<name>}` in manifest text with the built test component's path,
+/// `{function:<name>}` with the built function's, and `{migrations}` with the
+/// migrations folder.
 pub fn with_wasm_paths(manifest: &str) -> String {
     let mut out = manifest.to_owned();
+    for f in FUNCTIONS {
+        let key = format!("{{function:{f}}}");
+        if out.contains(&key) {
+            out = out.replace(&key, &function_wasm(f).display().to_string());
+        }
+    }
+    if out.contains("{migrations}") {
+        out = out.replace("{migrations}", &migrations_dir().display().to_string());
+    }
     for c in TEST_COMPONENTS {
         let key = format!("{{wasm:{c}}}");
         if out.contains(&key) {
@@ -70,6 +84,70 @@ pub fn with_wasm_paths(manifest: &str) -> String {
         }
     }
     out
+}
+
+/// Every function crate under `functions/` that is a component (crate = file name).
+pub const FUNCTIONS: [&str; 1] = ["valuation"];
+
+static BUILT_FUNCTIONS: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Builds the functions once per test binary, the way `spin.toml` builds them
+/// (`--profile wasm`); cargo makes it a no-op when nothing changed.
+pub fn build_functions() {
+    let result = BUILT_FUNCTIONS.get_or_init(|| {
+        yingshang_gateway::builder::ensure_wasm_target().map_err(|e| format!("{e:#}"))?;
+        let mut cmd = std::process::Command::new(env!("CARGO"));
+        cmd.current_dir(workspace_root()).args([
+            "build",
+            "--target",
+            "wasm32-wasip2",
+            "--profile",
+            "wasm",
+        ]);
+        for f in FUNCTIONS {
+            cmd.args(["-p", f]);
+        }
+        let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("building the functions failed: {status}"))
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// The path of a built function.
+pub fn function_wasm(name: &str) -> PathBuf {
+    build_functions();
+    workspace_root()
+        .join("target/wasm32-wasip2/wasm")
+        .join(format!("{}.wasm", name.replace('-', "_")))
+}
+
+/// The SQL migrations folder the application applies at start-up.
+pub fn migrations_dir() -> PathBuf {
+    workspace_root().join("infra/migrations/sqlite")
+}
+
+/// The `default` SQLite database of a gateway's state directory.
+pub fn default_db_path(app: &TestApp) -> PathBuf {
+    app.state.path().join("state").join("sqlite_db.db")
+}
+
+/// A connection pool on the `default` database of a running gateway, to check the
+/// rows a user's requests left behind.
+pub async fn default_db(app: &TestApp) -> sqlx::SqlitePool {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(default_db_path(app))
+        .busy_timeout(std::time::Duration::from_secs(5));
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(2)
+        .connect_with(options)
+        .await
+        .expect("open the default database")
 }
 
 /// A gateway serving a test application.
@@ -157,5 +235,105 @@ pub async fn spawn(manifest: &str, tweak: impl FnOnce(&mut UpOptions)) -> TestAp
     match try_spawn(manifest, tweak).await {
         Ok(app) => app,
         Err(e) => panic!("gateway did not start: {e:#}"),
+    }
+}
+
+/// The object store a storage test runs against: by default the gateway's embedded
+/// store; an external S3 endpoint when `YINGSHANG_TEST_S3_ENDPOINT` is set (with
+/// `_REGION`, `_BUCKET`, `_ACCESS_KEY_ID`, `_SECRET_ACCESS_KEY`, `_PATH_STYLE`;
+/// see `docs/object-storage.md`).
+#[derive(Clone)]
+pub struct S3Target {
+    /// `scheme://host[:port]`.
+    pub endpoint: String,
+    /// SigV4 region.
+    pub region: String,
+    /// Bucket.
+    pub bucket: String,
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: String,
+    /// Path-style addressing.
+    pub path_style: bool,
+}
+
+impl std::fmt::Debug for S3Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Target")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3Target {
+    /// The external endpoint from `YINGSHANG_TEST_S3_*`, if `..._ENDPOINT` is set.
+    pub fn external() -> Option<S3Target> {
+        let var = |n: &str| std::env::var(format!("YINGSHANG_TEST_S3_{n}")).ok();
+        let endpoint = var("ENDPOINT").filter(|e| !e.is_empty())?;
+        let need = |n: &str| {
+            var(n).unwrap_or_else(|| {
+                panic!("YINGSHANG_TEST_S3_{n} must be set with YINGSHANG_TEST_S3_ENDPOINT")
+            })
+        };
+        Some(S3Target {
+            endpoint,
+            region: var("REGION").unwrap_or_else(|| "cn-central-1".to_owned()),
+            bucket: need("BUCKET"),
+            access_key_id: need("ACCESS_KEY_ID"),
+            secret_access_key: need("SECRET_ACCESS_KEY"),
+            path_style: var("PATH_STYLE").is_some_and(|p| p == "true"),
+        })
+    }
+
+    /// The embedded store of a running test gateway (its generated credentials).
+    pub fn embedded(app: &TestApp, bucket: &str) -> S3Target {
+        let addr = app
+            .running
+            .as_ref()
+            .and_then(|r| r.object_store_addr)
+            .expect("the embedded object store is running");
+        let creds = yingshang_gateway::object_store::StoreCredentials::load_or_create(
+            &app.state.path().join("state"),
+        )
+        .expect("object store credentials");
+        S3Target {
+            endpoint: format!("http://{addr}"),
+            region: "cn-central-1".to_owned(),
+            bucket: bucket.to_owned(),
+            access_key_id: creds.access_key_id,
+            secret_access_key: creds.secret_access_key,
+            path_style: true,
+        }
+    }
+
+    /// The `object_store_*` application variables that point a gateway at it.
+    pub fn variables(&self) -> std::collections::BTreeMap<String, String> {
+        [
+            ("object_store_endpoint", self.endpoint.clone()),
+            ("object_store_region", self.region.clone()),
+            ("object_store_bucket", self.bucket.clone()),
+            ("object_store_access_key_id", self.access_key_id.clone()),
+            (
+                "object_store_secret_access_key",
+                self.secret_access_key.clone(),
+            ),
+            ("object_store_path_style", self.path_style.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+
+    /// The `allowed_outbound_hosts` entries a component needs to reach it.
+    pub fn allowed_hosts(&self) -> String {
+        let mut hosts = vec!["\"{{ object_store_endpoint }}\"".to_owned()];
+        if !self.path_style
+            && let Some((scheme, host)) = self.endpoint.split_once("://")
+        {
+            hosts.push(format!("\"{scheme}://*.{}\"", host.trim_end_matches('/')));
+        }
+        hosts.join(", ")
     }
 }

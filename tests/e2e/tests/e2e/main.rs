@@ -1,8 +1,10 @@
 //! End-to-end tests through a real socket on 127.0.0.1: one binary, a module per
 //! area. Each test starts its own gateway with a fresh state directory.
 
+mod app_settings;
 mod chaining;
 mod faults;
+mod hello;
 mod instances;
 mod key_value;
 mod manifest_errors;
@@ -11,4 +13,6 @@ mod routing;
 mod schedules;
 mod shutdown;
 mod sqlite;
+mod storage;
+mod valuation;
 mod variables;

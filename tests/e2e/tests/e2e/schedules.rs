@@ -47,3 +47,43 @@ body = '{"op": "set", "key": "ticked", "value": "yes"}'
     assert_eq!(after["value"], "yes");
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_on_start_schedule_runs_once_at_start_up() {
+    let app = spawn(
+        r#"
+spin_manifest_version = 2
+[application]
+name = "sched"
+[[trigger.http]]
+route = "/jobs/..."
+component = "jobs"
+[component.jobs]
+source = "{wasm:key-value}"
+key_value_stores = ["default"]
+[[component.jobs.tool.yingshang.schedule]]
+name = "seed"
+path = "/jobs/seed"
+on_start = true
+body = '{"op": "set", "key": "seeded", "value": "at-start"}'
+"#,
+        |_| {},
+    )
+    .await;
+    let mut seen = Value::Null;
+    for _ in 0..50 {
+        let v: Value = app
+            .post_json("/jobs/", &json!({"op": "get", "key": "seeded"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        seen = v["value"].clone();
+        if seen != Value::Null {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(seen, "at-start");
+    app.shutdown().await;
+}

@@ -1,0 +1,29 @@
+//! The imperative shell that every Yingshang function shares, over Spin APIs: how a
+//! request is read, who is calling, how an answer is written, and the platform
+//! tables (API keys, idempotency, audit). Business rules stay in `yingshang-core`;
+//! SQL stays in [`store`]-named modules.
+//!
+//! - [`context`]: the request id, language and current time of one request.
+//! - [`responses`]: JSON and problem+json answers, and [`Failure`] / [`Internal`].
+//! - [`body`]: the request body with a size limit, parsed as JSON.
+//! - [`clock`]: the current time from the WASI wall clock.
+//! - [`ids`]: ULIDs from the clock and WASI randomness.
+//! - [`db`]: a thin layer over `spin:sqlite` (rows, transactions, errors).
+//! - [`auth`]: bearer tokens for users, API keys (and the bootstrap key) for agencies.
+//! - [`idempotency`]: `Idempotency-Key` on retried writes.
+//! - [`audit`]: audit rows.
+
+pub mod audit;
+pub mod auth;
+pub mod body;
+pub mod clock;
+pub mod context;
+pub mod db;
+pub mod idempotency;
+pub mod ids;
+pub mod responses;
+mod store;
+
+pub use context::RequestContext;
+pub use db::{Db, DbError, Row};
+pub use responses::{Answer, Failure, Internal};

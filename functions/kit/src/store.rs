@@ -1,0 +1,197 @@
+//! The kit's SQL, as named constants, and the only code that runs it: the platform
+//! tables of `infra/migrations/sqlite/0001_platform.sql`. Parameters are `$1…$n` in
+//! order of appearance, which SQLite and PostgreSQL both read.
+
+use crate::db::{self, Db, DbError, Row};
+use std::collections::BTreeSet;
+use time::OffsetDateTime;
+use yingshang_core::security::AgencyId;
+use yingshang_core::security::apikey::{ApiKeyRecord, KeyId, Scope};
+use yingshang_core::security::audit::AuditEntry;
+use yingshang_core::security::idempotency::{
+    Fingerprint, IdempotencyKey, IdempotencyRecord, StoredResponse,
+};
+
+/// Starts a transaction.
+pub const BEGIN: &str = "BEGIN";
+/// Commits it.
+pub const COMMIT: &str = "COMMIT";
+/// Rolls it back.
+pub const ROLLBACK: &str = "ROLLBACK";
+
+const SELECT_API_KEY: &str = "SELECT key_id, agency_id, hash, scopes, revoked_at, expires_at \
+     FROM api_keys WHERE key_id = $1";
+const TOUCH_API_KEY: &str = "UPDATE api_keys SET last_used_at = $1 WHERE key_id = $2";
+
+const SELECT_IDEMPOTENCY: &str = "SELECT fingerprint, status, content_type, body \
+     FROM idempotency WHERE caller = $1 AND idem_key = $2";
+const INSERT_IDEMPOTENCY: &str = "INSERT INTO idempotency (caller, idem_key, fingerprint, created_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (caller, idem_key) DO NOTHING";
+const COMPLETE_IDEMPOTENCY: &str = "UPDATE idempotency SET status = $1, content_type = $2, body = $3 \
+     WHERE caller = $4 AND idem_key = $5";
+const DELETE_IDEMPOTENCY: &str = "DELETE FROM idempotency WHERE caller = $1 AND idem_key = $2";
+
+const INSERT_AUDIT: &str = "INSERT INTO audit_log \
+     (id, at, actor, action, subject, before_digest, after_digest, request_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+fn corrupt(what: &str) -> DbError {
+    DbError {
+        doing: format!("reading {what}"),
+        error: "stored value does not parse".to_owned(),
+    }
+}
+
+fn api_key_of(row: &Row) -> Result<ApiKeyRecord, DbError> {
+    let scopes = row
+        .text(3)?
+        .split_whitespace()
+        .map(Scope::parse)
+        .collect::<Result<BTreeSet<_>, _>>()
+        .map_err(|_| corrupt("api_keys.scopes"))?;
+    Ok(ApiKeyRecord {
+        key_id: KeyId::parse(&row.text(0)?).map_err(|_| corrupt("api_keys.key_id"))?,
+        agency: AgencyId::parse(&row.text(1)?).map_err(|_| corrupt("api_keys.agency_id"))?,
+        hash: row.text(2)?,
+        scopes,
+        revoked_at: row.opt_int(4)?.map(crate::clock::from_unix_ms),
+        expires_at: row.opt_int(5)?.map(crate::clock::from_unix_ms),
+    })
+}
+
+/// The stored API key with this id, if any.
+pub async fn api_key(db: &Db, key_id: &KeyId) -> Result<Option<ApiKeyRecord>, DbError> {
+    match db
+        .query_one(SELECT_API_KEY, vec![db::text(key_id.as_str())])
+        .await?
+    {
+        Some(row) => api_key_of(&row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Records that a key was used at `now`.
+pub async fn touch_api_key(db: &Db, key_id: &KeyId, now: OffsetDateTime) -> Result<(), DbError> {
+    db.execute(
+        TOUCH_API_KEY,
+        vec![
+            db::int(crate::clock::unix_ms(now)),
+            db::text(key_id.as_str()),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// The idempotency record of a caller's key, if any.
+pub async fn idempotency_record(
+    db: &Db,
+    caller: &str,
+    key: &IdempotencyKey,
+) -> Result<Option<IdempotencyRecord>, DbError> {
+    let Some(row) = db
+        .query_one(
+            SELECT_IDEMPOTENCY,
+            vec![db::text(caller), db::text(key.as_str())],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let fingerprint =
+        Fingerprint::from_hex(&row.text(0)?).ok_or_else(|| corrupt("idempotency.fingerprint"))?;
+    let response = match row.opt_int(1)? {
+        Some(status) => Some(StoredResponse {
+            status: u16::try_from(status).map_err(|_| corrupt("idempotency.status"))?,
+            content_type: row.opt_text(2)?,
+            body: row.bytes(3)?,
+        }),
+        None => None,
+    };
+    Ok(Some(IdempotencyRecord {
+        key: key.clone(),
+        fingerprint,
+        response,
+    }))
+}
+
+/// Claims a caller's key for a request; false if another request claimed it first.
+pub async fn claim_idempotency(
+    db: &Db,
+    caller: &str,
+    key: &IdempotencyKey,
+    fingerprint: &Fingerprint,
+    now: OffsetDateTime,
+) -> Result<bool, DbError> {
+    let changed = db
+        .execute(
+            INSERT_IDEMPOTENCY,
+            vec![
+                db::text(caller),
+                db::text(key.as_str()),
+                db::text(fingerprint.to_hex()),
+                db::int(crate::clock::unix_ms(now)),
+            ],
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Stores the response of a claimed key.
+pub async fn complete_idempotency(
+    db: &Db,
+    caller: &str,
+    key: &IdempotencyKey,
+    response: &StoredResponse,
+) -> Result<(), DbError> {
+    db.execute(
+        COMPLETE_IDEMPOTENCY,
+        vec![
+            db::int(i64::from(response.status)),
+            db::opt_text(response.content_type.clone()),
+            spin_sdk::sqlite::Value::Blob(response.body.clone()),
+            db::text(caller),
+            db::text(key.as_str()),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Releases a claimed key, so that a retry runs again.
+pub async fn release_idempotency(
+    db: &Db,
+    caller: &str,
+    key: &IdempotencyKey,
+) -> Result<(), DbError> {
+    db.execute(
+        DELETE_IDEMPOTENCY,
+        vec![db::text(caller), db::text(key.as_str())],
+    )
+    .await
+    .map(drop)
+}
+
+/// Writes one audit row.
+pub async fn insert_audit(
+    db: &Db,
+    id: &str,
+    entry: &AuditEntry,
+    request_id: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        INSERT_AUDIT,
+        vec![
+            db::text(id),
+            db::int(crate::clock::unix_ms(entry.at)),
+            db::text(entry.actor.as_str()),
+            db::text(entry.action.as_str()),
+            db::text(entry.subject.as_str()),
+            db::opt_text(entry.before_digest.clone()),
+            db::opt_text(entry.after_digest.clone()),
+            db::text(request_id),
+        ],
+    )
+    .await
+    .map(drop)
+}

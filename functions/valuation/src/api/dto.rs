@@ -1,0 +1,212 @@
+//! Request and response bodies of the valuation API.
+
+use super::error::ValuationError;
+use crate::store::RunRecord;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use yingshang_core::valuation::{
+    Assessment, BasePrice, BasePriceLevel, Dimension, DwellingDto, RoundingRule, TableData,
+    format_coefficient,
+};
+use yingshang_kit::clock::{from_unix_ms, rfc3339};
+
+/// Reads a `YYYY-MM-DD` date; `field` names the parameter or JSON Pointer in the error.
+pub fn parse_date(field: &str, text: &str) -> Result<Date, ValuationError> {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| ValuationError::InvalidDate {
+        field: field.to_owned(),
+    })
+}
+
+/// One factor of an assessment as shown to the caller.
+#[derive(Debug, Serialize)]
+pub struct FactorView {
+    /// The dimension's machine key.
+    pub dimension: Dimension,
+    /// Its Chinese label.
+    pub label_zh: &'static str,
+    /// The dwelling's value along it.
+    pub value: String,
+    /// The coefficient in parts per million.
+    pub coefficient_ppm: i64,
+    /// The coefficient as a decimal, for display (`1.09`).
+    pub coefficient: String,
+}
+
+/// The base price an assessment used.
+#[derive(Debug, Serialize)]
+pub struct BasePriceView {
+    /// Fen per m².
+    pub amount_fen: i64,
+    /// Yuan per m², for display.
+    pub amount_yuan: String,
+    /// The date it took effect.
+    pub effective_from: String,
+    /// Community or building level.
+    pub level: BasePriceLevel,
+}
+
+/// An assessment as answered: amounts in fen (and yuan strings for display), the
+/// base price, the table version and every factor, so it can be reproduced.
+#[derive(Debug, Serialize)]
+pub struct AssessmentView {
+    /// The dwelling.
+    pub unit_code: String,
+    /// The assessment date.
+    pub assessed_on: String,
+    /// Assessed unit price, fen per m².
+    pub unit_price_fen: i64,
+    /// Assessed unit price, yuan per m².
+    pub unit_price_yuan: String,
+    /// Assessed value, fen.
+    pub total_value_fen: i64,
+    /// Assessed value, yuan.
+    pub total_value_yuan: String,
+    /// Building area, m².
+    pub area_m2: String,
+    /// The base price applied.
+    pub base_price: BasePriceView,
+    /// The coefficient table version.
+    pub table_version: String,
+    /// The rounding rule.
+    pub rounding: RoundingRule,
+    /// Every factor, in application order.
+    pub factors: Vec<FactorView>,
+}
+
+impl From<&Assessment> for AssessmentView {
+    fn from(a: &Assessment) -> Self {
+        AssessmentView {
+            unit_code: a.unit_code.to_string(),
+            assessed_on: crate::store::iso(a.assessed_on),
+            unit_price_fen: a.unit_price_per_m2.get(),
+            unit_price_yuan: a.unit_price_per_m2.to_string(),
+            total_value_fen: a.total_value.get(),
+            total_value_yuan: a.total_value.to_string(),
+            area_m2: a.area_m2.to_string(),
+            base_price: BasePriceView {
+                amount_fen: a.base_price.amount.get(),
+                amount_yuan: a.base_price.amount.to_string(),
+                effective_from: crate::store::iso(a.base_price.effective_from),
+                level: a.base_price.level,
+            },
+            table_version: a.table_version.clone(),
+            rounding: a.rounding,
+            factors: a
+                .factors
+                .iter()
+                .map(|f| FactorView {
+                    dimension: f.dimension,
+                    label_zh: f.dimension.label_zh(),
+                    value: f.value.clone(),
+                    coefficient_ppm: f.coefficient.ppm(),
+                    coefficient: format_coefficient(f.coefficient),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `POST /api/valuation/assessments`: a dwelling described in full, assessed on a date
+/// (default today in UTC+8) with the stored base prices and coefficient table unless
+/// the request brings its own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIfRequest {
+    /// The dwelling.
+    pub dwelling: DwellingDto,
+    /// Assessment date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub assessed_on: Option<String>,
+    /// Base prices to use instead of the stored ones of the dwelling's community.
+    #[serde(default)]
+    pub base_prices: Option<Vec<BasePrice>>,
+    /// A coefficient table to use instead of the stored ones.
+    #[serde(default)]
+    pub coefficient_table: Option<TableData>,
+}
+
+/// `POST /api/valuation/demo-data` answer.
+#[derive(Debug, Serialize)]
+pub struct DemoDataView {
+    /// Whether this call loaded the register (false: it was not empty).
+    pub loaded: bool,
+    /// Dwellings in the register now.
+    pub dwellings: i64,
+    /// Base prices inserted by this call.
+    pub base_prices_inserted: u64,
+    /// Dwellings inserted by this call.
+    pub dwellings_inserted: u64,
+    /// The coefficient table version loaded.
+    pub table_version: String,
+}
+
+/// `POST /api/valuation/reassessments` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRunRequest {
+    /// The city (`410300`) or county whose dwellings are re-assessed.
+    pub city_code: String,
+    /// Assessment date, `YYYY-MM-DD`; default today in UTC+8.
+    #[serde(default)]
+    pub assessed_on: Option<String>,
+}
+
+/// A re-assessment run and its progress.
+#[derive(Debug, Serialize)]
+pub struct RunView {
+    /// Run id.
+    pub id: String,
+    /// City or county code.
+    pub city_code: String,
+    /// Assessment date.
+    pub assessed_on: String,
+    /// Coefficient table version.
+    pub table_version: String,
+    /// `running` or `finished`.
+    pub status: String,
+    /// Dwellings in scope when created.
+    pub total: i64,
+    /// Dwellings processed so far.
+    pub processed: i64,
+    /// Of those, assessed.
+    pub assessed: i64,
+    /// Of those, not assessable (an error code is stored per dwelling).
+    pub failed: i64,
+    /// The last unit code processed (the keyset cursor).
+    pub last_unit_code: Option<String>,
+    /// Who created it.
+    pub created_by: String,
+    /// When it was created.
+    pub created_at: String,
+    /// When it finished.
+    pub finished_at: Option<String>,
+    /// Dwellings processed by this call (for `next`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processed_now: Option<usize>,
+}
+
+impl RunView {
+    /// The view of a stored run with its result counts.
+    pub fn of(r: &RunRecord, processed: i64, failed: i64, processed_now: Option<usize>) -> RunView {
+        RunView {
+            id: r.id.clone(),
+            city_code: r.city_code.clone(),
+            assessed_on: r.assessed_on.clone(),
+            table_version: r.table_version.clone(),
+            status: r.status.clone(),
+            total: r.total,
+            processed,
+            assessed: processed - failed,
+            failed,
+            last_unit_code: (!r.last_unit.is_empty()).then(|| r.last_unit.clone()),
+            created_by: r.created_by.clone(),
+            created_at: rfc3339(from_unix_ms(r.created_at)),
+            finished_at: r.finished_at.map(|ms| rfc3339(from_unix_ms(ms))),
+            processed_now,
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Re-assessment of a whole city after new base prices: a run is created, then
+//! processed chunk by chunk (keyset on unit code, so each call is short and bounded),
+//! results upserted into `assessments`. Processing a chunk twice gives the same rows;
+//! a finished run stays finished; progress is counted from the result rows.
+
+use super::dto::{CreateRunRequest, RunView, parse_date};
+use super::error::ValuationError;
+use super::{SCOPE_IMPORT, query_param, scope};
+use crate::store::{self, RUN_FINISHED, RunRecord};
+use spin_sdk::http::Request;
+use yingshang_core::security::Principal;
+use yingshang_core::security::audit::AuditEntry;
+use yingshang_core::security::authz::require_scope;
+use yingshang_core::valuation::{
+    AssessError, BasePrices, assess_many, default_assessment_date, select_table, unit_code_prefix,
+};
+use yingshang_kit::auth::authenticate;
+use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
+use yingshang_kit::clock::unix_ms;
+use yingshang_kit::idempotency::{Begin, begin};
+use yingshang_kit::ids::{is_ulid, ulid};
+use yingshang_kit::responses::json;
+use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
+
+/// Dwellings per `next` call by default: well inside one request's time limit.
+pub const DEFAULT_CHUNK: i64 = 1_000;
+/// The most dwellings one `next` call may process.
+pub const MAX_CHUNK: i64 = 2_000;
+
+async fn agency(ctx: &RequestContext, db: &Db, req: &Request) -> Result<Principal, Failure> {
+    let import = scope(SCOPE_IMPORT);
+    let caller = authenticate(ctx, req.headers(), db, &import).await?;
+    require_scope(&caller, &import).inspect_err(|d| {
+        ctx.log_denial(&caller.audit_actor(), d.code());
+    })?;
+    Ok(caller)
+}
+
+async fn view(
+    ctx: &RequestContext,
+    db: &Db,
+    run: &RunRecord,
+    processed_now: Option<usize>,
+) -> Result<RunView, Failure> {
+    let (processed, failed) = store::run_counts(db, &run.id)
+        .await
+        .map_err(|e| ctx.internal("counting run results", e))?;
+    Ok(RunView::of(run, processed, failed, processed_now))
+}
+
+async fn load_run(ctx: &RequestContext, db: &Db, id: &str) -> Result<RunRecord, Failure> {
+    if !is_ulid(id) {
+        return Err(ValuationError::RunNotFound.into());
+    }
+    store::run(db, id)
+        .await
+        .map_err(|e| ctx.internal("loading a run", e))?
+        .ok_or_else(|| ValuationError::RunNotFound.into())
+}
+
+/// `POST /reassessments`: creates a run for a city on a date (Idempotency-Key honoured).
+pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
+    let caller = agency(ctx, db, &req).await?;
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    let request: CreateRunRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;
+    let claim = match begin(ctx, db, &parts.headers, &caller, "POST", &path, &bytes).await? {
+        Begin::Replay(answer) => return Ok(answer),
+        Begin::Fresh(claim) => Some(claim),
+        Begin::Unkeyed => None,
+    };
+    let answer = match create_run(ctx, db, &caller, &request).await {
+        Ok(answer) => answer,
+        Err(failure) => failure.respond(ctx),
+    };
+    if let Some(claim) = claim {
+        claim.finish(ctx, db, &answer).await?;
+    }
+    Ok(answer)
+}
+
+async fn create_run(
+    ctx: &RequestContext,
+    db: &Db,
+    caller: &Principal,
+    request: &CreateRunRequest,
+) -> Result<Answer, Failure> {
+    let city = request.city_code.as_str();
+    if city.len() != 6 || !city.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ValuationError::InvalidCityCode.into());
+    }
+    let on = match &request.assessed_on {
+        Some(text) => parse_date("/assessed_on", text)?,
+        None => default_assessment_date(ctx.now),
+    };
+    let tables = store::tables_for(db, city)
+        .await
+        .map_err(|e| ctx.internal("loading coefficient tables", e))?;
+    let table = select_table(&tables, city, on).ok_or_else(|| ValuationError::NoTable {
+        division: city.to_owned(),
+    })?;
+    if on < table.effective_from() {
+        return Err(ValuationError::Assess(AssessError::TableNotYetEffective {
+            on,
+            effective_from: table.effective_from(),
+        })
+        .into());
+    }
+    let prefix = unit_code_prefix(city);
+    let total = store::count_dwellings_with_prefix(db, prefix)
+        .await
+        .map_err(|e| ctx.internal("counting dwellings", e))?;
+    let now = unix_ms(ctx.now);
+    let run = RunRecord {
+        id: ulid(ctx.now),
+        city_code: city.to_owned(),
+        unit_prefix: prefix.to_owned(),
+        assessed_on: store::iso(on),
+        table_version: table.version().to_owned(),
+        status: store::RUN_RUNNING.to_owned(),
+        last_unit: String::new(),
+        total,
+        created_by: caller.audit_actor(),
+        created_at: now,
+        updated_at: now,
+        finished_at: None,
+    };
+    let after = serde_json::json!({
+        "id": run.id, "city_code": run.city_code, "assessed_on": run.assessed_on,
+        "table_version": run.table_version, "total": run.total,
+    });
+    let entry = AuditEntry::new(
+        caller.audit_actor(),
+        "valuation.reassessment.create",
+        format!("reassessment/{}", run.id),
+        ctx.now,
+        None,
+        Some(&after),
+    );
+    db.transaction(async |db: &Db| -> Result<(), DbError> {
+        store::insert_run(db, &run).await?;
+        yingshang_kit::audit::record(ctx, db, &entry).await
+    })
+    .await
+    .map_err(|e| ctx.internal("creating a run", e))?;
+    Ok(json(ctx, 201, &RunView::of(&run, 0, 0, None)))
+}
+
+/// `GET /reassessments/{id}`: the run and its progress.
+pub async fn show(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    id: &str,
+) -> Result<Answer, Failure> {
+    agency(ctx, db, &req).await?;
+    let run = load_run(ctx, db, id).await?;
+    Ok(json(ctx, 200, &view(ctx, db, &run, None).await?))
+}
+
+/// `POST /reassessments/{id}/next?limit=N`: processes the next chunk of a run.
+pub async fn next(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    id: &str,
+) -> Result<Answer, Failure> {
+    agency(ctx, db, &req).await?;
+    let limit = match query_param(req.uri().query(), "limit") {
+        None => DEFAULT_CHUNK,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_CHUNK).contains(n))
+            .ok_or(ValuationError::InvalidParameter {
+                field: "limit",
+                expected_en: "a whole number from 1 to 2000",
+                expected_zh: "1至2000之间的整数",
+            })?,
+    };
+    let run = load_run(ctx, db, id).await?;
+    if run.status == RUN_FINISHED {
+        return Ok(json(ctx, 200, &view(ctx, db, &run, Some(0)).await?));
+    }
+    let on = parse_date("assessed_on", &run.assessed_on)
+        .map_err(|e| ctx.internal("reading a run's date", format!("{e:?}")))?;
+    let table = store::table(db, &run.table_version)
+        .await
+        .map_err(|e| ctx.internal("loading the run's table", e))?
+        .ok_or_else(|| ctx.internal("loading the run's table", "table is gone"))?;
+    let (prefix, after) = (run.unit_prefix.as_str(), run.last_unit.as_str());
+    let dwellings = store::dwellings_after(db, prefix, after, limit)
+        .await
+        .map_err(|e| ctx.internal("loading a chunk", e))?;
+    let prices = store::base_prices_after(db, prefix, after, limit)
+        .await
+        .map_err(|e| ctx.internal("loading a chunk's base prices", e))?;
+    let prices = BasePrices::new(prices).map_err(|e| ctx.internal("indexing base prices", e))?;
+    let results = assess_many(&dwellings, &prices, &table, on);
+    let finished = (dwellings.len() as i64) < limit;
+    let to = dwellings
+        .last()
+        .map_or_else(|| after.to_owned(), |d| d.unit_code().to_string());
+    let now = ctx.now;
+    db.transaction(async |db: &Db| -> Result<bool, DbError> {
+        for (d, r) in dwellings.iter().zip(&results) {
+            store::upsert_assessment(db, &run.id, d.unit_code(), on, table.version(), r, now)
+                .await?;
+        }
+        // Another request may have moved the cursor already: the rows written are the
+        // same, so the work stands either way.
+        store::advance_run(db, &run.id, after, &to, finished, now).await
+    })
+    .await
+    .map_err(|e| ctx.internal("storing a chunk", e))?;
+    let run = load_run(ctx, db, id).await?;
+    Ok(json(
+        ctx,
+        200,
+        &view(ctx, db, &run, Some(dwellings.len())).await?,
+    ))
+}

@@ -1,0 +1,95 @@
+//! Assessing one dwelling: a registered one by unit code, or a described one (what-if).
+
+use super::dto::{AssessmentView, WhatIfRequest, parse_date};
+use super::error::ValuationError;
+use super::{SCOPE_READ, query_param, scope};
+use crate::store;
+use spin_sdk::http::Request;
+use time::Date;
+use yingshang_core::security::authz::{Role, require_role};
+use yingshang_core::valuation::{
+    BasePrices, CoefficientTable, Dwelling, UnitCode, assess, default_assessment_date, select_table,
+};
+use yingshang_kit::auth::authenticate;
+use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
+use yingshang_kit::responses::json;
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// `GET /units/{unit_code}?date=`: the registered dwelling assessed on a date.
+pub async fn lookup(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    code: &str,
+) -> Result<Answer, Failure> {
+    // Any signed-in user; an agency system needs the read scope.
+    authenticate(ctx, req.headers(), db, &scope(SCOPE_READ)).await?;
+    let code = UnitCode::parse(code).map_err(ValuationError::UnitCode)?;
+    let on = match query_param(req.uri().query(), "date") {
+        Some(text) => parse_date("date", text)?,
+        None => default_assessment_date(ctx.now),
+    };
+    let dwelling = store::dwelling(db, &code)
+        .await
+        .map_err(|e| ctx.internal("loading a dwelling", e))?
+        .ok_or_else(|| ValuationError::UnitNotFound(code.to_string()))?;
+    let prices = stored_prices(ctx, db, &dwelling).await?;
+    let tables = store::tables_for(db, dwelling.unit_code().division_code())
+        .await
+        .map_err(|e| ctx.internal("loading coefficient tables", e))?;
+    let view = assess_with(&dwelling, &prices, &tables, on)?;
+    Ok(json(ctx, 200, &view))
+}
+
+/// `POST /assessments`: a described dwelling, for officers and agency staff.
+pub async fn what_if(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
+    let (parts, body) = req.into_parts();
+    let caller = authenticate(ctx, &parts.headers, db, &scope(SCOPE_READ)).await?;
+    require_role(&caller, &[Role::Officer, Role::AgencyStaff]).inspect_err(|d| {
+        ctx.log_denial(&caller.audit_actor(), d.code());
+    })?;
+    let request: WhatIfRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    let dwelling = Dwelling::try_from(request.dwelling).map_err(ValuationError::Dwelling)?;
+    let on = match &request.assessed_on {
+        Some(text) => parse_date("/assessed_on", text)?,
+        None => default_assessment_date(ctx.now),
+    };
+    let prices = match request.base_prices {
+        Some(given) => BasePrices::new(given).map_err(ValuationError::BasePrice)?,
+        None => stored_prices(ctx, db, &dwelling).await?,
+    };
+    let tables = match request.coefficient_table {
+        Some(data) => vec![CoefficientTable::new(data).map_err(ValuationError::Table)?],
+        None => store::tables_for(db, dwelling.unit_code().division_code())
+            .await
+            .map_err(|e| ctx.internal("loading coefficient tables", e))?,
+    };
+    let view = assess_with(&dwelling, &prices, &tables, on)?;
+    Ok(json(ctx, 200, &view))
+}
+
+async fn stored_prices(
+    ctx: &RequestContext,
+    db: &Db,
+    dwelling: &Dwelling,
+) -> Result<BasePrices, Failure> {
+    let stored = store::base_prices_of(db, dwelling.community_id())
+        .await
+        .map_err(|e| ctx.internal("loading base prices", e))?;
+    // Stored prices were checked on the way in; a failure here is corrupt data.
+    BasePrices::new(stored).map_err(|e| ctx.internal("indexing stored base prices", e).into())
+}
+
+fn assess_with(
+    dwelling: &Dwelling,
+    prices: &BasePrices,
+    tables: &[CoefficientTable],
+    on: Date,
+) -> Result<AssessmentView, ValuationError> {
+    let division = dwelling.unit_code().division_code();
+    let table = select_table(tables, division, on).ok_or_else(|| ValuationError::NoTable {
+        division: division.to_owned(),
+    })?;
+    let assessment = assess(dwelling, prices, table, on).map_err(ValuationError::Assess)?;
+    Ok(AssessmentView::from(&assessment))
+}

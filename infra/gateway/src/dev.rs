@@ -1,0 +1,93 @@
+//! `yingshang dev`: development helpers for the embedded defaults — bearer tokens
+//! for demo users and the bootstrap agency key, read from the same state folder
+//! the gateway generated its secrets in, so a new user can try every endpoint.
+
+use std::path::Path;
+use yingshang_core::security::authz::Membership;
+use yingshang_core::security::token::{Claims, SigningKey, issue};
+use yingshang_core::security::{AgencyId, CreditCode, Subject};
+
+/// The demo enterprise's unified social credit code (a valid GB 32100 code).
+pub const DEMO_ENTERPRISE: &str = "91350100M000100Y43";
+/// The demo agency.
+pub const DEMO_AGENCY: &str = "ly-tax";
+
+/// Reads a generated secret (or the environment's `SPIN_VARIABLE_<NAME>`).
+pub fn secret(state_dir: &Path, name: &str) -> anyhow::Result<String> {
+    if let Ok(v) = std::env::var(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase())) {
+        return Ok(v);
+    }
+    let path = state_dir.join(crate::secrets::FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read {} ({e}); run `yingshang up` once so the gateway generates it",
+            path.display()
+        )
+    })?;
+    let values: std::collections::BTreeMap<String, String> = toml::from_str(&text)?;
+    values
+        .get(name)
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("{} holds no `{name}`", path.display()))
+}
+
+/// The membership for a role name, with the demo organisation unless `org` is given.
+pub fn membership(role: &str, org: Option<&str>) -> anyhow::Result<Membership> {
+    let agency = |o: Option<&str>| {
+        AgencyId::parse(o.unwrap_or(DEMO_AGENCY)).map_err(|e| anyhow::anyhow!("{}", e.message_en()))
+    };
+    Ok(match role {
+        "citizen" => Membership::Citizen,
+        "enterprise" => Membership::Enterprise(
+            CreditCode::parse(org.unwrap_or(DEMO_ENTERPRISE))
+                .map_err(|e| anyhow::anyhow!("{}", e.message_en()))?,
+        ),
+        "officer" => Membership::Officer(agency(org)?),
+        "agency_staff" => Membership::AgencyStaff(agency(org)?),
+        other => {
+            anyhow::bail!("unknown role `{other}` (citizen, enterprise, officer, agency_staff)")
+        }
+    })
+}
+
+/// Signs a token for `subject` with `role`, valid for `hours`, with the HS256 secret.
+pub fn token(
+    secret: &str,
+    subject: &str,
+    membership: Membership,
+    hours: i64,
+) -> anyhow::Result<String> {
+    let key =
+        SigningKey::hs256(secret.as_bytes()).map_err(|e| anyhow::anyhow!("{}", e.message_en()))?;
+    let subject = Subject::parse(subject).map_err(|e| anyhow::anyhow!("{}", e.message_en()))?;
+    let claims = Claims::new(
+        subject,
+        membership,
+        time::OffsetDateTime::now_utc(),
+        time::Duration::hours(hours),
+    );
+    Ok(issue(&claims, &key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yingshang_core::security::token::{VerifierConfig, VerifyingKey, verify};
+
+    #[test]
+    fn issues_tokens_the_core_accepts() {
+        let secret = "a-demo-secret-that-is-long-enough-for-hs256!!";
+        let t = token(
+            secret,
+            "demo-officer",
+            membership("officer", None).unwrap(),
+            1,
+        )
+        .unwrap();
+        let config = VerifierConfig::new(VerifyingKey::hs256(secret.as_bytes()).unwrap());
+        let p = verify(&t, &config, time::OffsetDateTime::now_utc()).unwrap();
+        assert!(p.audit_actor().contains("demo-officer"));
+        assert!(membership("enterprise", Some("bad")).is_err());
+        assert!(membership("king", None).is_err());
+    }
+}

@@ -1,0 +1,116 @@
+//! Which coefficient table and which date an assessment uses when the caller does not
+//! say: the rules the shell applies before calling [`assess`](super::assess).
+
+use super::table::CoefficientTable;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+/// China Standard Time (UTC+8): "today" for an assessment is the local date.
+pub const CHINA_STANDARD_TIME: UtcOffset = time::macros::offset!(+8);
+
+/// The default assessment date at instant `now`: today's date in UTC+8.
+pub fn default_assessment_date(now: OffsetDateTime) -> Date {
+    now.to_offset(CHINA_STANDARD_TIME).date()
+}
+
+/// The coefficient table for a dwelling in `division_code` on date `on`, from the
+/// tables a city has published:
+/// 1. among the tables covering the division
+///    ([`CoefficientTable::covers_division`]), the one with the latest effective date
+///    on or before `on`; on a tie, a county's own table before its city's;
+/// 2. if none is effective yet, the earliest covering table, so that
+///    [`assess`](super::assess) explains when it takes effect;
+/// 3. `None` when no table covers the division.
+pub fn select_table<'t>(
+    tables: &'t [CoefficientTable],
+    division_code: &str,
+    on: Date,
+) -> Option<&'t CoefficientTable> {
+    let covering = || tables.iter().filter(|t| t.covers_division(division_code));
+    let specific = |t: &CoefficientTable| t.city_code() == division_code;
+    covering()
+        .filter(|t| t.effective_from() <= on)
+        .max_by_key(|t| (t.effective_from(), specific(t)))
+        .or_else(|| covering().min_by_key(|t| t.effective_from()))
+}
+
+/// The prefix shared by the unit codes of every dwelling under a 6-digit city or
+/// county code: the first four digits for a city code ending in `00` (its whole
+/// prefecture), the whole code otherwise — the coverage rule of
+/// [`CoefficientTable::covers_division`].
+pub fn unit_code_prefix(code: &str) -> &str {
+    match code.get(..4) {
+        Some(city) if code.len() == 6 && code.ends_with("00") => city,
+        _ => code,
+    }
+}
+
+impl CoefficientTable {
+    /// The prefix shared by the unit codes of every dwelling the table covers
+    /// ([`unit_code_prefix`] of its city code).
+    pub fn division_prefix(&self) -> &str {
+        unit_code_prefix(self.city_code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::valuation::TableData;
+    use time::macros::{date, datetime};
+
+    fn table(version: &str, city: &str, from: Date) -> CoefficientTable {
+        let base = CoefficientTable::luoyang_illustrative();
+        let data = TableData {
+            version: version.to_owned(),
+            city_code: city.to_owned(),
+            effective_from: from,
+            rows: base.rows().to_vec(),
+        };
+        CoefficientTable::new(data).unwrap()
+    }
+
+    #[test]
+    fn today_is_the_date_in_china() {
+        assert_eq!(
+            default_assessment_date(datetime!(2025-06-30 15:59 UTC)),
+            date!(2025 - 06 - 30)
+        );
+        assert_eq!(
+            default_assessment_date(datetime!(2025-06-30 16:00 UTC)),
+            date!(2025 - 07 - 01)
+        );
+    }
+
+    #[test]
+    fn picks_the_latest_effective_covering_table() {
+        let tables = [
+            table("city-2024", "410300", date!(2024 - 01 - 01)),
+            table("city-2025", "410300", date!(2025 - 01 - 01)),
+            table("county-2025", "410305", date!(2025 - 01 - 01)),
+            table("other-city", "410100", date!(2023 - 01 - 01)),
+        ];
+        let pick = |div: &str, on: Date| select_table(&tables, div, on).map(|t| t.version());
+        assert_eq!(pick("410311", date!(2024 - 06 - 01)), Some("city-2024"));
+        assert_eq!(pick("410311", date!(2025 - 06 - 01)), Some("city-2025"));
+        // The county's own table wins a tie with its city's.
+        assert_eq!(pick("410305", date!(2025 - 06 - 01)), Some("county-2025"));
+        assert_eq!(pick("410305", date!(2024 - 06 - 01)), Some("city-2024"));
+        // Before every table: the earliest, so the assessment can say when it starts.
+        assert_eq!(pick("410311", date!(2023 - 06 - 01)), Some("city-2024"));
+        assert_eq!(pick("420100", date!(2025 - 06 - 01)), None);
+    }
+
+    #[test]
+    fn division_prefix_follows_coverage() {
+        assert_eq!(
+            table("c", "410300", date!(2024 - 01 - 01)).division_prefix(),
+            "4103"
+        );
+        assert_eq!(
+            table("c", "410305", date!(2024 - 01 - 01)).division_prefix(),
+            "410305"
+        );
+        assert_eq!(unit_code_prefix("410300"), "4103");
+        assert_eq!(unit_code_prefix("410311"), "410311");
+    }
+}

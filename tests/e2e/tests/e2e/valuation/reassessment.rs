@@ -1,0 +1,153 @@
+//! Re-assessment of a whole city: chunks to completion, progress, safe re-runs.
+
+use super::*;
+
+type ResultRow = (
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+async fn result_rows(v: &Valuation, run: &str) -> Vec<ResultRow> {
+    let db = default_db(&v.app).await;
+    sqlx::query_as(
+        "SELECT unit_code, unit_price_fen, total_value_fen, factors, error_code \
+         FROM assessments WHERE run_id = ? ORDER BY unit_code",
+    )
+    .bind(run)
+    .fetch_all(&db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn city_reassessment_runs_in_chunks_to_completion_and_reruns_safely() {
+    let v = start().await;
+    v.load_demo().await;
+    let importer = v.agency_key(3, "valuation:import").await;
+    let create = json!({"city_code": "410300", "assessed_on": "2025-06-30"});
+    let post = |path: &str| v.post(path).header("x-api-key", &importer);
+
+    // Citizens and read-only keys may not start runs.
+    let r = v
+        .post("/api/valuation/reassessments")
+        .bearer_auth(citizen())
+        .json(&create);
+    assert_eq!(r.send().await.unwrap().status(), 403);
+
+    // Created once; the retried request with the same key replays the same run.
+    let send = || {
+        post("/api/valuation/reassessments")
+            .header("idempotency-key", "run-2025-06-30")
+            .json(&create)
+            .send()
+    };
+    let (status, run) = body(send().await.unwrap()).await;
+    assert_eq!(status, 201, "{run}");
+    assert_eq!(
+        (run["status"].as_str(), run["total"].as_i64()),
+        (Some("running"), Some(5000))
+    );
+    let r = send().await.unwrap();
+    assert_eq!(r.headers()["idempotent-replayed"], "true");
+    let (status, replay) = body(r).await;
+    assert_eq!((status.as_u16(), &replay["id"]), (201, &run["id"]));
+    let id = run["id"].as_str().unwrap().to_owned();
+    let runs = "/api/valuation/reassessments";
+
+    // Chunks of 2,000: two partial steps, then the last one finishes the run.
+    let mut seen = Vec::new();
+    for step in 0..3 {
+        let (status, p) = body(
+            post(&format!("{runs}/{id}/next?limit=2000"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{p}");
+        seen.push((
+            p["processed"].as_i64().unwrap(),
+            p["status"].as_str().unwrap().to_owned(),
+        ));
+        let shown = v
+            .get(&format!("{runs}/{id}"))
+            .header("x-api-key", &importer)
+            .send()
+            .await;
+        let (_, progress) = body(shown.unwrap()).await;
+        assert_eq!(progress["processed"], p["processed"], "step {step}");
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (2000, "running".into()),
+            (4000, "running".into()),
+            (5000, "finished".into())
+        ]
+    );
+    let (_, done) = body(post(&format!("{runs}/{id}/next")).send().await.unwrap()).await;
+    assert_eq!(
+        (done["status"].as_str(), done["processed_now"].as_i64()),
+        (Some("finished"), Some(0))
+    );
+    assert_eq!(
+        (done["assessed"].as_i64(), done["failed"].as_i64()),
+        (Some(5000), Some(0))
+    );
+    assert!(done["finished_at"].is_string());
+
+    // The stored results agree with a lookup on the same date.
+    let rows = result_rows(&v, &id).await;
+    assert_eq!(rows.len(), 5000);
+    let (unit, price, total, factors, error) = rows[0].clone();
+    assert!(error.is_none() && factors.is_some());
+    let (_, a) = body(
+        v.get(&format!("{UNIT}/{unit}?date=2025-06-30"))
+            .bearer_auth(citizen())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (a["unit_price_fen"].as_i64(), a["total_value_fen"].as_i64()),
+        (price, total)
+    );
+
+    // Processing the first chunk again (the cursor wound back) leaves the same rows.
+    let db = default_db(&v.app).await;
+    sqlx::query("UPDATE reassessment_runs SET last_unit = '', status = 'running' WHERE id = ?")
+        .bind(&id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let (status, p) = body(
+        post(&format!("{runs}/{id}/next?limit=2000"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), p["processed"].as_i64()),
+        (200, Some(5000))
+    );
+    assert_eq!(result_rows(&v, &id).await, rows);
+
+    // Unknown runs: 404.
+    let (status, p) = body(
+        post(&format!("{runs}/01J000000000000000000000AA/next"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), p["code"].as_str()),
+        (404, Some("VAL_RUN_NOT_FOUND"))
+    );
+    v.app.shutdown().await;
+}
