@@ -45,9 +45,7 @@ fn write_migrations(dir: &std::path::Path) {
 
 #[tokio::test]
 async fn migrations_run_once_and_secrets_are_generated_and_kept() {
-    // The harness writes the manifest into a fresh folder; the migrations folder is
-    // relative to it, so write it there before start-up through a first, failing
-    // start that only creates the folder.
+    // A missing migrations folder stops start-up, naming it.
     let probe = try_spawn(APP, |_| {}).await;
     assert!(
         probe.is_err(),
@@ -93,4 +91,57 @@ async fn migrations_run_once_and_secrets_are_generated_and_kept() {
     let key2: Value = again.get("/vars/key").await.json().await.unwrap();
     assert_eq!(key, key2);
     again.shutdown().await;
+}
+
+#[tokio::test]
+async fn compiled_code_is_cached_in_the_state_folder() {
+    const ECHO: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "cache"
+[[trigger.http]]
+route = "/..."
+component = "echo"
+[component.echo]
+source = "{wasm:echo}"
+"#;
+    let state = tempfile::tempdir().unwrap();
+    let sp = state.path().to_path_buf();
+    let app = spawn(ECHO, move |o| {
+        o.cache = true;
+        o.state_dir = sp;
+    })
+    .await;
+    assert_eq!(app.get("/").await.status(), 200);
+    app.shutdown().await;
+    let cached = walk(&state.path().join("compiled"));
+    assert!(cached > 0, "the compiled component is in the cache folder");
+    // A second start on the same folder serves from the cache without adding to it.
+    let sp = state.path().to_path_buf();
+    let again = spawn(ECHO, move |o| {
+        o.cache = true;
+        o.state_dir = sp;
+    })
+    .await;
+    assert_eq!(again.get("/").await.status(), 200);
+    again.shutdown().await;
+    assert_eq!(walk(&state.path().join("compiled")), cached);
+}
+
+/// Files under `dir`, recursively.
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
