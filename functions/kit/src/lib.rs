@@ -12,16 +12,21 @@
 //! - [`auth`]: bearer tokens for users, API keys (and the bootstrap key) for agencies.
 //! - [`idempotency`]: `Idempotency-Key` on retried writes.
 //! - [`audit`]: audit rows.
+//! - [`device`]: signed device requests, their secrets and nonces.
+//! - [`channel`]: the payment channel's body signatures.
 
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod channel;
 pub mod clock;
 pub mod context;
 pub mod db;
+pub mod device;
 pub mod idempotency;
 pub mod ids;
 pub mod responses;
+pub mod storage;
 mod store;
 
 pub use context::RequestContext;

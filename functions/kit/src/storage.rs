@@ -5,9 +5,6 @@
 //! The store's endpoint must be in the component's `allowed_outbound_hosts`
 //! (`["{{ object_store_endpoint }}"]`), and the component must map the
 //! `object_store_*` variables (see `docs/object-storage.md`).
-//!
-//! This file depends on nothing else in its crate, so a test component can include
-//! it as it is (`#[path]`) and the code that the end-to-end tests exercise is this.
 
 use http_body_util::BodyExt as _;
 use time::OffsetDateTime;
@@ -38,7 +35,8 @@ pub async fn send(request: S3Request) -> Result<S3Answer, StorageError> {
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    if !request.body.is_empty() || request.method == "PUT" {
+    // S3 wants a length on every request that may carry a body (DELETE included).
+    if !matches!(request.method, "GET" | "HEAD") {
         builder = builder.header("content-length", request.body.len().to_string());
     }
     let body = http_body_util::Full::new(std::collections::VecDeque::from(request.body));
@@ -68,6 +66,13 @@ pub async fn send(request: S3Request) -> Result<S3Answer, StorageError> {
             return Err(StorageError::Unreachable);
         }
     };
+    if status >= 300 && status != 404 {
+        eprintln!(
+            "object storage: {} answered {status} {}",
+            request.method,
+            response::error_code(&body).unwrap_or_default()
+        );
+    }
     Ok(S3Answer {
         status,
         headers,

@@ -35,6 +35,10 @@ const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      (id, at, actor, action, subject, before_digest, after_digest, request_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+const INSERT_DEVICE_NONCE: &str = "INSERT INTO device_nonces (device_id, nonce, retain_until) \
+     VALUES ($1, $2, $3) ON CONFLICT (device_id, nonce) DO NOTHING";
+const DELETE_DEVICE_NONCES_BEFORE: &str = "DELETE FROM device_nonces WHERE retain_until < $1";
+
 fn corrupt(what: &str) -> DbError {
     DbError {
         doing: format!("reading {what}"),
@@ -194,4 +198,30 @@ pub async fn insert_audit(
     )
     .await
     .map(drop)
+}
+
+/// Remembers a device's nonce until `retain_until_ms`; false if it was already there.
+pub async fn insert_device_nonce(
+    db: &Db,
+    device_id: &str,
+    nonce: &str,
+    retain_until_ms: i64,
+) -> Result<bool, DbError> {
+    let changed = db
+        .execute(
+            INSERT_DEVICE_NONCE,
+            vec![
+                db::text(device_id),
+                db::text(nonce),
+                db::int(retain_until_ms),
+            ],
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Forgets nonces retained until before `now_ms`.
+pub async fn delete_device_nonces_before(db: &Db, now_ms: i64) -> Result<u64, DbError> {
+    db.execute(DELETE_DEVICE_NONCES_BEFORE, vec![db::int(now_ms)])
+        .await
 }

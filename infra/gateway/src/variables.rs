@@ -282,7 +282,11 @@ variables = { greeting = "hi {{ region }}", key = "{{token}}", opt = "{{ optiona
             Some("cn"),
             "a default beats a generated value"
         );
-        assert_eq!(r.redact("gen cn"), "*** cn", "secret values are redacted, others kept");
+        assert_eq!(
+            r.redact("gen cn"),
+            "*** cn",
+            "secret values are redacted, others kept"
+        );
     }
 
     #[test]

@@ -51,6 +51,15 @@ pub enum MeteringInputError {
         /// The effective-from time that is out of order (RFC 3339).
         at: String,
     },
+    /// A model plan has no version.
+    #[error("a socket model plan needs at least one version")]
+    ModelPlanEmpty,
+    /// Model versions are not in strictly increasing effective-from order.
+    #[error("socket model versions must have strictly increasing effective-from times (at {at})")]
+    ModelPlanUnordered {
+        /// The effective-from time that is out of order.
+        at: String,
+    },
     /// A socket-model threshold is zero, inconsistent or out of range.
     #[error("socket model threshold {field} is invalid: {why}")]
     ThresholdInvalid {
@@ -73,6 +82,8 @@ impl MeteringInputError {
             Self::ScheduleMonthsInvalid { .. } => "METER_SCHEDULE_MONTHS_INVALID",
             Self::TariffPlanEmpty => "METER_TARIFF_PLAN_EMPTY",
             Self::TariffPlanUnordered { .. } => "METER_TARIFF_PLAN_UNORDERED",
+            Self::ModelPlanEmpty => "METER_MODEL_PLAN_EMPTY",
+            Self::ModelPlanUnordered { .. } => "METER_MODEL_PLAN_UNORDERED",
             Self::ThresholdInvalid { .. } => "METER_THRESHOLD_INVALID",
         }
     }
@@ -97,6 +108,10 @@ impl MeteringInputError {
             Self::TariffPlanEmpty => "电价方案至少需要一个版本".to_owned(),
             Self::TariffPlanUnordered { at } => {
                 format!("电价版本的生效时间必须严格递增（{at}）")
+            }
+            Self::ModelPlanEmpty => "插座型号方案至少需要一个版本".to_owned(),
+            Self::ModelPlanUnordered { at } => {
+                format!("插座型号版本的生效时间必须严格递增（{at}）")
             }
             Self::ThresholdInvalid { field, why } => {
                 format!("插座型号保护参数 {field} 无效：{why}")

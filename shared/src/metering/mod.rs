@@ -12,7 +12,8 @@
 //! Rooms: [`quantity`] (integer units), [`ids`], [`tariff`] and [`henan`] (prices and
 //! the period table as data), [`model`] and [`protection`] (socket thresholds and
 //! trips), [`reading`], [`session`] (life cycle, settlement, staleness), [`billing`]
-//! (the billing step), [`statement`] (a site's day), [`dlt645`] (frames).
+//! (the billing step), [`statement`] (a site's day), [`dlt645`] (frames),
+//! [`model_plan`] (dated thresholds), [`refund`] (the outbox's retry rule).
 
 pub mod billing;
 pub mod dlt645;
@@ -20,9 +21,11 @@ pub mod error;
 pub mod henan;
 pub mod ids;
 pub mod model;
+pub mod model_plan;
 pub mod protection;
 pub mod quantity;
 pub mod reading;
+pub mod refund;
 pub mod session;
 pub mod statement;
 pub mod tariff;
@@ -44,6 +47,7 @@ pub use error::MeteringInputError;
 pub use henan::HENAN_2024_MONTHS;
 pub use ids::{MeterId, SiteId};
 pub use model::{Protection, SocketModel, SocketModelSpec};
+pub use model_plan::{ModelPlan, ModelVersion};
 pub use protection::{ProtectionState, Quantity, Trip, TripCause, check_protections};
 pub use quantity::{DeciCelsius, DeciVolt, MicroFen, MilliAmp, PricePerKwh, Watt, Wh};
 pub use reading::{DeviceEvent, Reading, RelayState};

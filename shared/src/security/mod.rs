@@ -2,6 +2,7 @@
 //! gateway and on real Spin: pure functions; `now` and secrets are passed in.
 //!
 //! - [`token`]: users' bearer tokens (JWT, HS256 or EdDSA) → [`authz::Principal`].
+//! - [`channel`]: HMAC-signed bodies to and from a payment channel.
 //! - [`device`]: HMAC-signed device requests with a time window and a nonce.
 //! - [`apikey`]: agency API keys (`ysk_<id>_<secret>`), stored as a hash, scoped.
 //! - [`authz`]: who may touch what (own enterprise, own agency, own device).
@@ -16,6 +17,7 @@
 pub mod apikey;
 pub mod audit;
 pub mod authz;
+pub mod channel;
 pub mod credit_code;
 pub mod device;
 pub mod idempotency;

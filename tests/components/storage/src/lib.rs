@@ -1,5 +1,5 @@
 //! Object storage through the core's S3 client and the kit's sender
-//! (`functions/kit/src/storage.rs`, included as it is), over outbound HTTP:
+//! (`yingshang_kit::storage`), over outbound HTTP:
 //!
 //! - `PUT /objects/<key>` stores the body; `GET /objects/<key>` reads it (`?range=a-b`);
 //!   `DELETE /objects/<key>`; `GET /head/<key>` answers size and SHA-256;
@@ -12,11 +12,7 @@
 //!
 //! Errors are problem+json with the core's stable codes.
 
-#[path = "../../../../functions/kit/src/storage.rs"]
-pub mod kit_storage;
-
 use http_body_util::BodyExt as _;
-use kit_storage::Storage;
 use spin_sdk::http::{IntoResponse, Request, Response};
 use spin_sdk::http_service;
 use std::collections::VecDeque;
@@ -25,6 +21,7 @@ use yingshang_core::problem::{ApiError, Lang, PROBLEM_CONTENT_TYPE, Problem};
 use yingshang_core::storage::key::{Owner, OwnerKind, Purpose};
 use yingshang_core::storage::upload::{SlotRequest, UploadPolicy, UploadSlot, issue_slot};
 use yingshang_core::storage::{ByteRange, ObjectKey, StorageError};
+use yingshang_kit::storage::Storage;
 
 /// Largest upload for the test purpose.
 const MAX_UPLOAD: u64 = 1024;
