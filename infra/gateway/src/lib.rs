@@ -12,6 +12,7 @@ pub mod dev;
 pub mod engine;
 pub mod host;
 pub mod instances;
+pub mod keys;
 pub mod manifest;
 pub mod metrics;
 pub mod migrations;

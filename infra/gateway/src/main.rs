@@ -26,6 +26,100 @@ enum Command {
     /// Development helpers for the embedded defaults.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// Agency API keys in the application's `default` database.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key; it is printed once, only its hash is stored.
+    Create {
+        /// The agency the key acts for.
+        #[arg(long)]
+        agency: String,
+        /// A scope such as `valuation:import` (repeatable).
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Days until it expires (never, when absent).
+        #[arg(long)]
+        expires_days: Option<u32>,
+        /// The state folder `yingshang up` used.
+        #[arg(long, default_value = ".yingshang")]
+        state_dir: PathBuf,
+    },
+    /// Revoke a key by its id (the 16 hex digits after `ysk_`).
+    Revoke {
+        /// The key id.
+        key_id: String,
+        /// The state folder `yingshang up` used.
+        #[arg(long, default_value = ".yingshang")]
+        state_dir: PathBuf,
+    },
+    /// List keys (never their secrets).
+    List {
+        /// The state folder `yingshang up` used.
+        #[arg(long, default_value = ".yingshang")]
+        state_dir: PathBuf,
+    },
+}
+
+/// Runs a `keys` command against the state folder's `default` database.
+fn keys_command(command: KeysCommand) -> anyhow::Result<()> {
+    let state_dir = match &command {
+        KeysCommand::Create { state_dir, .. }
+        | KeysCommand::Revoke { state_dir, .. }
+        | KeysCommand::List { state_dir } => state_dir.clone(),
+    };
+    let db = state_dir.join("sqlite_db.db");
+    anyhow::ensure!(
+        db.exists(),
+        "{} does not exist; run `yingshang up` first",
+        db.display()
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let pool = yingshang_gateway::databases::open_pool(&db, 1).await?;
+        match command {
+            KeysCommand::Create {
+                agency,
+                scopes,
+                expires_days,
+                ..
+            } => {
+                println!(
+                    "{}",
+                    yingshang_gateway::keys::create(&pool, &agency, &scopes, expires_days).await?
+                );
+            }
+            KeysCommand::Revoke { key_id, .. } => {
+                anyhow::ensure!(
+                    yingshang_gateway::keys::revoke(&pool, &key_id).await?,
+                    "no active key `{key_id}`"
+                );
+                println!("revoked {key_id}");
+            }
+            KeysCommand::List { .. } => {
+                for k in yingshang_gateway::keys::list(&pool).await? {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        k.key_id,
+                        k.agency_id,
+                        k.scopes,
+                        if k.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        }
+                    );
+                }
+            }
+        }
+        pool.close().await;
+        anyhow::Ok(())
+    })
 }
 
 #[derive(Subcommand)]
@@ -158,6 +252,7 @@ fn main() -> anyhow::Result<()> {
             );
             return Ok(());
         }
+        Command::Keys(command) => return keys_command(command),
         Command::Dev(DevCommand::Key { state_dir }) => {
             println!(
                 "{}",

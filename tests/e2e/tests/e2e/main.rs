@@ -1,6 +1,7 @@
 //! End-to-end tests through a real socket on 127.0.0.1: one binary, a module per
 //! area. Each test starts its own gateway with a fresh state directory.
 
+mod api_keys;
 mod app_settings;
 mod chaining;
 mod faults;
