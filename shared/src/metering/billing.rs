@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::ids::MeterId;
 use super::model::{Protection, SocketModel};
+use super::model_plan::ModelPlan;
 use super::protection::{TripCause, check_protections};
 use super::quantity::{MicroFen, Wh};
 use super::reading::{DeviceEvent, Reading};
@@ -253,13 +254,33 @@ pub fn apply_batch(
     plan: &TariffPlan,
     model: &SocketModel,
 ) -> BatchDecision {
+    apply_batch_with(session, readings, plan, |_| model)
+}
+
+/// [`apply_batch`] with dated thresholds: each reading is checked against the model
+/// in force at its own (device) time.
+pub fn apply_batch_dated(
+    session: &Session,
+    readings: &[Reading],
+    plan: &TariffPlan,
+    models: &ModelPlan,
+) -> BatchDecision {
+    apply_batch_with(session, readings, plan, |at| models.at(at))
+}
+
+fn apply_batch_with<'m>(
+    session: &Session,
+    readings: &[Reading],
+    plan: &TariffPlan,
+    model_at: impl Fn(OffsetDateTime) -> &'m SocketModel,
+) -> BatchDecision {
     let mut ordered: Vec<&Reading> = readings.iter().collect();
     ordered.sort_by_key(|r| r.seq);
     let mut current = session.clone();
     let mut outcomes = Vec::with_capacity(ordered.len());
     let mut alarms = Vec::new();
     for reading in ordered {
-        let d = apply_reading(&current, reading, plan, model);
+        let d = apply_reading(&current, reading, plan, model_at(reading.at));
         outcomes.push((reading.seq, d.outcome));
         alarms.extend(d.alarm);
         current = d.session;

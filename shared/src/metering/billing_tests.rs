@@ -462,3 +462,46 @@ fn a_clock_that_jumps_back_is_flagged_and_priced_at_the_reading() {
     assert_eq!(d.session.charged(), MicroFen(120_000_000));
     assert_eq!(d.session.last_reading_at(), Some(hours(2)));
 }
+
+#[test]
+fn a_dated_model_checks_each_reading_against_the_thresholds_of_its_time() {
+    // Until hours(2) the over-voltage limit is 235.4 V; from then a stricter model
+    // allows only 230.0 V. A 232.0 V reading passes before and trips after.
+    let mut strict = SocketModelSpec::with_defaults("S10-v2", MilliAmp(10_000));
+    strict.over_voltage = DeciVolt(2300);
+    let models = ModelPlan::new(vec![
+        ModelVersion {
+            effective_from: T0,
+            model: model(),
+        },
+        ModelVersion {
+            effective_from: hours(2),
+            model: SocketModel::try_from(strict).unwrap(),
+        },
+    ])
+    .unwrap();
+    let high = |seq, at, register| Reading {
+        voltage: DeciVolt(2320),
+        ..reading(seq, at, register)
+    };
+    let s = active(1000, 0, T0);
+    let b = apply_batch_dated(&s, &[high(1, hours(1), 100)], &flat_60(), &models);
+    assert_eq!(b.command, Command::KeepOn);
+    let b = apply_batch_dated(&b.session, &[high(2, hours(3), 200)], &flat_60(), &models);
+    assert_eq!(
+        b.command,
+        Command::CutOff {
+            reason: EndReason::ProtectionTrip {
+                protection: Protection::OverVoltage
+            }
+        }
+    );
+    assert_eq!(b.alarms.len(), 1);
+    // The single-model form agrees when the plan has one version.
+    let one = ModelPlan::single(model());
+    let batch = [reading(1, hours(1), 100), reading(2, hours(2), 300)];
+    assert_eq!(
+        apply_batch_dated(&s, &batch, &flat_60(), &one),
+        apply_batch(&s, &batch, &flat_60(), &model())
+    );
+}

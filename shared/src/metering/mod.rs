@@ -36,8 +36,8 @@ mod billing_tests;
 mod property_tests;
 
 pub use billing::{
-    Alarm, BatchDecision, Command, Decision, ReadingOutcome, apply_batch, apply_reading,
-    command_for,
+    Alarm, BatchDecision, Command, Decision, ReadingOutcome, apply_batch, apply_batch_dated,
+    apply_reading, command_for,
 };
 pub use dlt645::{
     DataId, Frame, FrameError, RelayOrder, decode_energy_reply, decode_frame, encode_energy_reply,

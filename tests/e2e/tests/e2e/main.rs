@@ -9,6 +9,7 @@ mod hello;
 mod instances;
 mod key_value;
 mod manifest_errors;
+mod metering;
 mod outbound;
 mod routing;
 mod schedules;

@@ -1,0 +1,191 @@
+//! Scheduled jobs and the operator's reports: the stale-session sweep and daily
+//! statements per site.
+
+use super::error::PowerError;
+use super::sessions::save_settled;
+use super::{SCOPE_REPORTS, SCOPE_SWEEP, TxError, agency, in_transaction, query_param};
+use crate::store::outbox;
+use crate::store::sessions::{self, status_of};
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::Request;
+use time::{Date, Duration, OffsetDateTime, Time};
+use yingshang_core::metering::{CHINA, ClosedSession, SiteId, StaleRule};
+use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
+use yingshang_kit::responses::json;
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// Without a configured threshold, a session with no reading for 15 minutes is stale.
+pub const DEFAULT_STALE_AFTER_S: u32 = 900;
+/// Sessions closed per sweep at most (the next run takes the rest).
+const SWEEP_LIMIT: i64 = 200;
+
+/// `POST /sessions/close-stale` body (optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepRequest {
+    /// Seconds without a reading after which an active session is stale.
+    #[serde(default)]
+    after_s: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+struct SweepAnswer {
+    after_s: u32,
+    closed: Vec<String>,
+    nonces_pruned: u64,
+}
+
+/// `POST /sessions/close-stale`: closes active sessions with no reading for the
+/// threshold, billed to their last reading, the rest refunded.
+pub async fn close_stale(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
+    let caller = agency(ctx, db, &req, SCOPE_SWEEP).await?;
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    let request: SweepRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
+        SweepRequest::default()
+    } else {
+        parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?
+    };
+    let rule = StaleRule {
+        after_s: request.after_s.unwrap_or(DEFAULT_STALE_AFTER_S),
+    };
+    let before = ctx.now - Duration::seconds(i64::from(rule.after_s));
+    let candidates = sessions::active_not_seen_since(db, before, SWEEP_LIMIT)
+        .await
+        .map_err(|e| ctx.internal("finding stale sessions", e))?;
+    let actor = caller.audit_actor();
+    let mut closed = Vec::new();
+    for candidate in candidates {
+        let id = candidate.id.clone();
+        let done = in_transaction(ctx, db, "closing a stale session", async |db: &Db| {
+            let Some(mut r) = sessions::by_id(db, &id).await? else {
+                return Ok(false);
+            };
+            let Some((ended, settlement)) = rule.close_if_stale(&r.session, ctx.now) else {
+                return Ok(false);
+            };
+            r.session = ended;
+            r.status = status_of(&r.session).to_owned();
+            save_settled(ctx, db, &r, &settlement, None, &actor).await?;
+            Ok::<bool, TxError>(true)
+        })
+        .await?;
+        if done {
+            closed.push(id);
+        }
+    }
+    let nonces_pruned = yingshang_kit::device::prune_nonces(db, ctx.now)
+        .await
+        .map_err(|e| ctx.internal("pruning device nonces", e))?;
+    Ok(json(
+        ctx,
+        200,
+        &SweepAnswer {
+            after_s: rule.after_s,
+            closed,
+            nonces_pruned,
+        },
+    ))
+}
+
+fn parse_day(field: &'static str, text: &str) -> Result<Date, PowerError> {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| PowerError::InvalidDate { field })
+}
+
+fn iso(day: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
+}
+
+/// Local midnight (China) of `day`.
+fn start_of(day: Date) -> OffsetDateTime {
+    day.with_time(Time::MIDNIGHT).assume_offset(CHINA)
+}
+
+/// `POST /statements/daily?date=YYYY-MM-DD`: (re)computes every site's statement for
+/// a local day (default: yesterday in China) from the sessions that ended in it.
+pub async fn daily_statements(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+) -> Result<Answer, Failure> {
+    agency(ctx, db, &req, SCOPE_REPORTS).await?;
+    let day = match query_param(req.uri().query(), "date") {
+        Some(text) => parse_day("date", text)?,
+        None => ctx.now.to_offset(CHINA).date() - Duration::days(1),
+    };
+    let from = start_of(day);
+    let ended = sessions::ended_between(db, from, from + Duration::days(1))
+        .await
+        .map_err(|e| ctx.internal("loading ended sessions", e))?;
+    let mut closed = Vec::with_capacity(ended.len());
+    for r in &ended {
+        let site = SiteId::parse(&r.site_id)
+            .map_err(|e| ctx.internal("reading a session's site", e.code()))?;
+        if let Some(settlement) = r.session.settlement() {
+            closed.push(ClosedSession { site, settlement });
+        }
+    }
+    let statements = yingshang_core::metering::daily_statements(day, &closed);
+    let day_text = iso(day);
+    in_transaction(ctx, db, "storing statements", async |db: &Db| {
+        outbox::replace_statements(db, &day_text, &statements, ctx.now).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(json(
+        ctx,
+        200,
+        &serde_json::json!({ "date": day_text, "statements": statements }),
+    ))
+}
+
+/// `GET /sites/{site_id}/statements?from=&to=`: a site's stored statements (days
+/// inclusive; default: the last 30 days).
+pub async fn site_statements(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    site_id: &str,
+) -> Result<Answer, Failure> {
+    agency(ctx, db, &req, SCOPE_REPORTS).await?;
+    let site = SiteId::parse(site_id).map_err(PowerError::Input)?;
+    let today = ctx.now.to_offset(CHINA).date();
+    let query = req.uri().query();
+    let from = match query_param(query, "from") {
+        Some(t) => parse_day("from", t)?,
+        None => today - Duration::days(30),
+    };
+    let to = match query_param(query, "to") {
+        Some(t) => parse_day("to", t)?,
+        None => today,
+    };
+    if from > to {
+        return Err(PowerError::InvalidDate { field: "from" }.into());
+    }
+    let found = crate::store::site(db, site.as_str())
+        .await
+        .map_err(|e| ctx.internal("loading a site", e))?;
+    let Some(found) = found else {
+        return Err(PowerError::SiteNotFound.into());
+    };
+    let rows = outbox::statements(db, site.as_str(), &iso(from), &iso(to))
+        .await
+        .map_err(|e| ctx.internal("loading statements", e))?;
+    Ok(json(
+        ctx,
+        200,
+        &serde_json::json!({
+            "site_id": site.as_str(), "name": found.name,
+            "from": iso(from), "to": iso(to), "statements": rows,
+        }),
+    ))
+}

@@ -1,0 +1,244 @@
+//! The meter's webhook: signed readings, one at a time, in a batch buffered while
+//! offline, or as a raw DL/T 645-2007 reply frame forwarded by a 4G data unit. Each
+//! is billed by the core against the socket's active session; the answer tells the
+//! device to keep on, stay off, or cut off with the reason.
+
+use super::error::PowerError;
+use super::sessions::save_settled;
+use super::{TxError, in_transaction, path_and_query};
+use crate::store::sessions::{self, status_of};
+use crate::store::{self, SocketRecord};
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::Request;
+use time::OffsetDateTime;
+use yingshang_core::metering::{
+    Command, DeviceEvent, MeterId, ModelPlan, Reading, ReadingOutcome, RelayState, SessionState,
+    apply_batch_dated, command_for, decode_energy_reply,
+};
+use yingshang_core::metering::{DeciCelsius, DeciVolt, MilliAmp, Watt};
+use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
+use yingshang_kit::device;
+use yingshang_kit::ids::ulid;
+use yingshang_kit::responses::json;
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// The most readings one batch may carry.
+pub const MAX_BATCH: usize = 500;
+
+/// A batch of readings buffered while offline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Batch {
+    readings: Vec<Reading>,
+}
+
+/// A reading whose energy register comes as a DL/T 645 reply frame (hex) from the
+/// meter; the data unit adds what it measured itself.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameReading {
+    seq: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    at: OffsetDateTime,
+    /// The meter's reply to "total forward active energy" (control 0x91), hex.
+    frame: String,
+    voltage: DeciVolt,
+    current: MilliAmp,
+    power: Watt,
+    temperature: DeciCelsius,
+    residual: MilliAmp,
+    relay: RelayState,
+    #[serde(default)]
+    events: Vec<DeviceEvent>,
+}
+
+/// The answer to the device.
+#[derive(Debug, Serialize)]
+struct ReadingsAnswer {
+    meter_id: String,
+    session_id: Option<String>,
+    /// What the device must do.
+    #[serde(flatten)]
+    command: Command,
+    /// Each reading's outcome, in sequence order.
+    outcomes: Vec<SeqOutcome>,
+    /// What is left of the prepay, in fen (rounded half-up), while a session runs.
+    balance_fen: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+struct SeqOutcome {
+    seq: u64,
+    #[serde(flatten)]
+    outcome: ReadingOutcome,
+}
+
+/// Which of the three body forms was sent: `{"readings": [...]}` is a batch,
+/// `{"frame": "68 …", …}` a DL/T 645 frame, anything else one reading.
+fn parse_readings(
+    headers: &spin_sdk::http::HeaderMap,
+    bytes: &[u8],
+    meter: &MeterId,
+) -> Result<Vec<Reading>, Failure> {
+    let shape: Option<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(bytes).ok();
+    let has = |k: &str| shape.as_ref().is_some_and(|m| m.contains_key(k));
+    if has("readings") {
+        let batch: Batch = parse_json(headers, bytes, DEFAULT_JSON_LIMIT)?;
+        if batch.readings.is_empty() || batch.readings.len() > MAX_BATCH {
+            return Err(PowerError::BatchSize.into());
+        }
+        Ok(batch.readings)
+    } else if has("frame") {
+        let f: FrameReading = parse_json(headers, bytes, DEFAULT_JSON_LIMIT)?;
+        let register = decode_energy_reply(&f.frame, meter).map_err(PowerError::Frame)?;
+        Ok(vec![Reading {
+            seq: f.seq,
+            at: f.at,
+            register,
+            voltage: f.voltage,
+            current: f.current,
+            power: f.power,
+            temperature: f.temperature,
+            residual: f.residual,
+            relay: f.relay,
+            events: f.events,
+        }])
+    } else {
+        Ok(vec![parse_json(headers, bytes, DEFAULT_JSON_LIMIT)?])
+    }
+}
+
+fn outcome_code(o: &ReadingOutcome) -> &'static str {
+    match o {
+        ReadingOutcome::NotActive => "not_active",
+        ReadingOutcome::Duplicate { .. } => "duplicate",
+        ReadingOutcome::Baseline => "baseline",
+        ReadingOutcome::RegisterWentBackwards { .. } => "register_went_backwards",
+        ReadingOutcome::Charged { .. } => "charged",
+    }
+}
+
+/// `POST /meters/{meter_id}/readings`, signed by the meter.
+///
+/// Signing (what a device, a simulator or a load script does; see
+/// `yingshang_core::security::device`): with the socket's `device_secret` as the
+/// HMAC-SHA256 key, sign the five lines
+/// `POST\n/api/power/meters/<meter_id>/readings\n<unix seconds>\n<nonce>\n<hex sha256 of the body>`
+/// (no trailing newline; the path exactly as sent, query included), and send
+/// `x-device-id: <meter_id>`, `x-timestamp: <unix seconds>` (within ±300 s of the
+/// server), `x-nonce: <16–64 of A-Z a-z 0-9 _ ->` (new for every request) and
+/// `x-signature: <lower-case hex>`. In a shell:
+/// `printf 'POST\n%s\n%s\n%s\n%s' "$path" "$ts" "$nonce" "$(printf %s "$body" | sha256sum | cut -d' ' -f1)" | openssl dgst -sha256 -hmac "$secret"`.
+/// A body is one reading `{"seq","at"(RFC 3339),"register"(Wh),"voltage"(0.1 V),
+/// "current"(mA),"power"(W),"temperature"(0.1 °C),"residual"(mA),"relay"("on"|"off"),
+/// "events":[…]}`, a batch `{"readings":[…]}`, or a frame reading (`"frame"` hex in
+/// place of `"register"`).
+pub async fn post(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    meter_path: &str,
+) -> Result<Answer, Failure> {
+    let signed_path = path_and_query(&req);
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    let verified = device::verify(
+        ctx,
+        &parts.headers,
+        "POST",
+        &signed_path,
+        &bytes,
+        async |id| store::device_secret(db, id.as_str()).await,
+    )
+    .await?;
+    device::require_own(ctx, &verified, meter_path)?;
+    let socket = store::socket_by_meter(db, meter_path)
+        .await
+        .map_err(|e| ctx.internal("loading a socket", e))?
+        .ok_or(PowerError::SocketNotFound)?;
+    let readings = parse_readings(&parts.headers, &bytes, &socket.meter)?;
+    let actor = format!("device:{}", verified.device_id);
+    let answer = in_transaction(ctx, db, "applying readings", async |db: &Db| {
+        if !device::remember_nonce(db, &verified).await? {
+            return Err(TxError::Refused(device::replayed(ctx, &verified)));
+        }
+        apply(ctx, db, &socket, &readings, &actor).await
+    })
+    .await?;
+    Ok(json(ctx, 200, &answer))
+}
+
+async fn apply(
+    ctx: &RequestContext,
+    db: &Db,
+    socket: &SocketRecord,
+    readings: &[Reading],
+    actor: &str,
+) -> Result<ReadingsAnswer, TxError> {
+    let latest = readings.iter().max_by_key(|r| r.seq);
+    let Some(mut r) = sessions::active_of_socket(db, &socket.socket_id).await? else {
+        // No session: remember what the meter says, keep the relay off.
+        for reading in readings {
+            store::insert_reading(db, &socket.meter, None, reading, "no_session", ctx.now).await?;
+        }
+        if let Some(l) = latest {
+            store::set_socket_last(db, &socket.socket_id, l.register, l.at).await?;
+        }
+        let last = sessions::latest_paid_of_socket(db, &socket.socket_id).await?;
+        let command = match last.as_ref().map(|l| l.session.state()) {
+            Some(SessionState::Ended { reason }) => Command::CutOff { reason },
+            _ => Command::StayOff,
+        };
+        return Ok(ReadingsAnswer {
+            meter_id: socket.meter.to_string(),
+            session_id: None,
+            command,
+            outcomes: Vec::new(),
+            balance_fen: None,
+        });
+    };
+    let models: &ModelPlan = &socket.models;
+    let decision = apply_batch_dated(&r.session, readings, &socket.tariff, models);
+    for (seq, outcome) in &decision.outcomes {
+        if let Some(reading) = readings.iter().find(|x| x.seq == *seq) {
+            let code = outcome_code(outcome);
+            store::insert_reading(db, &socket.meter, Some(&r.id), reading, code, ctx.now).await?;
+        }
+    }
+    if let Some(l) = latest {
+        store::set_socket_last(db, &socket.socket_id, l.register, l.at).await?;
+    }
+    for alarm in &decision.alarms {
+        store::insert_alarm(db, &ulid(ctx.now), socket, Some(&r.id), alarm, ctx.now).await?;
+    }
+    r.session = decision.session.clone();
+    r.status = status_of(&r.session).to_owned();
+    match r.session.settlement() {
+        Some(settlement) => save_settled(ctx, db, &r, &settlement, Some(ctx.now), actor).await?,
+        None => {
+            if !sessions::save(db, &r, Some(ctx.now), None).await? {
+                return Err(TxError::Retry);
+            }
+        }
+    }
+    let s = &r.session;
+    let charged = s
+        .charged()
+        .to_fen_half_up()
+        .clamp(yingshang_core::money::Fen::ZERO, s.prepaid());
+    Ok(ReadingsAnswer {
+        meter_id: socket.meter.to_string(),
+        session_id: Some(r.id.clone()),
+        command: command_for(s),
+        outcomes: decision
+            .outcomes
+            .iter()
+            .map(|(seq, outcome)| SeqOutcome {
+                seq: *seq,
+                outcome: *outcome,
+            })
+            .collect(),
+        balance_fen: Some((s.prepaid() - charged).0),
+    })
+}

@@ -1,0 +1,319 @@
+//! The customer's side: start a prepaid session (idempotent), the payment channel's
+//! signed confirmation that switches the socket on, live usage, and stop. Settling a
+//! session and queueing its refund happen in one transaction ([`save_settled`]).
+
+use super::dto::{ConfirmationRequest, CreateSessionRequest, SessionView};
+use super::error::PowerError;
+use super::{TxError, in_transaction};
+use crate::store::outbox;
+use crate::store::sessions::{self, STATUS_CANCELLED, STATUS_CREATED, SessionRecord, status_of};
+use crate::store::{self};
+use spin_sdk::http::Request;
+use time::OffsetDateTime;
+use yingshang_core::metering::{Baseline, EndReason, Session, SessionState, Settlement};
+use yingshang_core::money::Fen;
+use yingshang_core::security::Principal;
+use yingshang_core::security::audit::AuditEntry;
+use yingshang_core::security::authz::{Role, require_role};
+use yingshang_kit::auth::authenticate;
+use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
+use yingshang_kit::clock::unix_ms;
+use yingshang_kit::idempotency::{Begin, begin};
+use yingshang_kit::ids::{is_ulid, ulid};
+use yingshang_kit::responses::json;
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// A customer: a citizen or an enterprise user.
+async fn customer(ctx: &RequestContext, db: &Db, req: &Request) -> Result<Principal, Failure> {
+    // Agency keys have no business here; the scope asked of them is never granted.
+    let caller = authenticate(ctx, req.headers(), db, &super::scope("power:customer")).await?;
+    require_role(&caller, &[Role::Citizen, Role::Enterprise]).map_err(|d| {
+        ctx.log_denial(&caller.audit_actor(), d.code());
+        Failure::from(d)
+    })?;
+    Ok(caller)
+}
+
+/// Loads a session its customer may see.
+async fn own_session(
+    ctx: &RequestContext,
+    db: &Db,
+    caller: &Principal,
+    id: &str,
+) -> Result<SessionRecord, Failure> {
+    if !is_ulid(id) {
+        return Err(PowerError::SessionNotFound.into());
+    }
+    let r = sessions::by_id(db, id)
+        .await
+        .map_err(|e| ctx.internal("loading a session", e))?
+        .ok_or(PowerError::SessionNotFound)?;
+    if r.owner != caller.audit_actor() {
+        ctx.log_denial(&caller.audit_actor(), "METER_SESSION_NOT_OWNER");
+        return Err(PowerError::NotOwner.into());
+    }
+    Ok(r)
+}
+
+/// The customer's view of a session, with its refund.
+pub(super) async fn view(
+    ctx: &RequestContext,
+    db: &Db,
+    r: &SessionRecord,
+) -> Result<SessionView, Failure> {
+    let refund = outbox::refund_of(db, &r.id)
+        .await
+        .map_err(|e| ctx.internal("loading a refund", e))?;
+    Ok(SessionView::of(r, refund))
+}
+
+/// Saves an ended session with its settlement and queues the refund, in the caller's
+/// transaction: a session is never settled without its refund, nor refunded twice
+/// (one outbox row per session).
+pub(super) async fn save_settled(
+    ctx: &RequestContext,
+    db: &Db,
+    r: &SessionRecord,
+    settlement: &Settlement,
+    seen: Option<OffsetDateTime>,
+    actor: &str,
+) -> Result<(), TxError> {
+    if !sessions::save(db, r, seen, Some(settlement)).await? {
+        return Err(TxError::Retry);
+    }
+    if settlement.refunded > Fen::ZERO {
+        outbox::insert_refund(
+            db,
+            &r.id,
+            r.payment_txn.as_deref(),
+            settlement.refunded.0,
+            ctx.now,
+        )
+        .await?;
+    }
+    let after = serde_json::json!({
+        "charged_fen": settlement.charged.0, "refunded_fen": settlement.refunded.0,
+        "energy_wh": settlement.energy.0, "reason": settlement.reason,
+    });
+    let entry = AuditEntry::new(
+        actor,
+        "power.session.settle",
+        format!("power/session/{}", r.id),
+        ctx.now,
+        None,
+        Some(&after),
+    );
+    yingshang_kit::audit::record(ctx, db, &entry).await?;
+    Ok(())
+}
+
+/// `POST /sessions`: orders a prepaid session on a socket (Idempotency-Key required).
+pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
+    let caller = customer(ctx, db, &req).await?;
+    let path = super::path_and_query(&req);
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    let request: CreateSessionRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;
+    let claim = match begin(ctx, db, &parts.headers, &caller, "POST", &path, &bytes).await? {
+        Begin::Replay(answer) => return Ok(answer),
+        Begin::Fresh(claim) => claim,
+        Begin::Unkeyed => return Err(PowerError::IdempotencyKeyRequired.into()),
+    };
+    let answer = match create_session(ctx, db, &caller, &request).await {
+        Ok(answer) => answer,
+        Err(failure) => failure.respond(ctx),
+    };
+    claim.finish(ctx, db, &answer).await?;
+    Ok(answer)
+}
+
+async fn create_session(
+    ctx: &RequestContext,
+    db: &Db,
+    caller: &Principal,
+    request: &CreateSessionRequest,
+) -> Result<Answer, Failure> {
+    let socket = store::socket(db, &request.socket_id)
+        .await
+        .map_err(|e| ctx.internal("loading a socket", e))?
+        .ok_or(PowerError::SocketNotFound)?;
+    let busy = sessions::active_of_socket(db, &socket.socket_id)
+        .await
+        .map_err(|e| ctx.internal("loading a socket's session", e))?;
+    if busy.is_some() {
+        return Err(PowerError::SocketBusy.into());
+    }
+    let session = Session::new(socket.meter.clone(), Fen(request.prepaid_fen), ctx.now)
+        .map_err(PowerError::Session)?;
+    let r = SessionRecord {
+        id: ulid(ctx.now),
+        socket_id: socket.socket_id.clone(),
+        site_id: socket.site_id.to_string(),
+        owner: caller.audit_actor(),
+        status: STATUS_CREATED.to_owned(),
+        session,
+        version: 1,
+        payment_txn: None,
+        created_at: unix_ms(ctx.now),
+    };
+    let after = serde_json::json!({ "socket_id": r.socket_id, "prepaid_fen": request.prepaid_fen });
+    let entry = AuditEntry::new(
+        caller.audit_actor(),
+        "power.session.create",
+        format!("power/session/{}", r.id),
+        ctx.now,
+        None,
+        Some(&after),
+    );
+    let meter = socket.meter.to_string();
+    in_transaction(ctx, db, "creating a session", async |db: &Db| {
+        sessions::insert(db, &r, &meter).await?;
+        yingshang_kit::audit::record(ctx, db, &entry).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(json(ctx, 201, &SessionView::of(&r, None)))
+}
+
+/// `GET /sessions/{id}`: usage, cost and balance, for its customer.
+pub async fn show(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    id: &str,
+) -> Result<Answer, Failure> {
+    let caller = customer(ctx, db, &req).await?;
+    let r = own_session(ctx, db, &caller, id).await?;
+    Ok(json(ctx, 200, &view(ctx, db, &r).await?))
+}
+
+/// `POST /sessions/{id}/stop`: the customer stops. A paid session is settled and the
+/// rest refunded; an unpaid one is cancelled; an ended one answers as it is.
+pub async fn stop(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    id: &str,
+) -> Result<Answer, Failure> {
+    let caller = customer(ctx, db, &req).await?;
+    own_session(ctx, db, &caller, id).await?;
+    let actor = caller.audit_actor();
+    in_transaction(ctx, db, "stopping a session", async |db: &Db| {
+        let mut r = sessions::by_id(db, id)
+            .await?
+            .ok_or(PowerError::SessionNotFound)?;
+        match r.session.state() {
+            SessionState::Ended { .. } => {}
+            _ if r.status == STATUS_CANCELLED => {}
+            SessionState::Created => {
+                r.status = STATUS_CANCELLED.to_owned();
+                if !sessions::save(db, &r, None, None).await? {
+                    return Err(TxError::Retry);
+                }
+            }
+            SessionState::Active => {
+                let (ended, settlement) = r
+                    .session
+                    .close(EndReason::CustomerStop, ctx.now)
+                    .map_err(PowerError::Session)?;
+                r.session = ended;
+                r.status = status_of(&r.session).to_owned();
+                save_settled(ctx, db, &r, &settlement, None, &actor).await?;
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    let r = own_session(ctx, db, &caller, id).await?;
+    Ok(json(ctx, 200, &view(ctx, db, &r).await?))
+}
+
+/// `POST /payments/confirmations`: the payment channel confirms a prepay; the body is
+/// signed (HMAC-SHA256 of the raw body under `payment_channel_secret`, hex, in
+/// `x-channel-signature`). Idempotent by the channel's transaction id.
+pub async fn confirm_payment(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+) -> Result<Answer, Failure> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    yingshang_kit::channel::verify(ctx, &parts.headers, &bytes).await?;
+    let c: ConfirmationRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;
+    if !is_ulid(&c.session_id) {
+        return Err(PowerError::SessionNotFound.into());
+    }
+    let actor = "payment-channel";
+    let id = c.session_id.as_str();
+    in_transaction(ctx, db, "confirming a payment", async |db: &Db| {
+        if let Some((session_id, amount)) = sessions::payment(db, &c.transaction_id).await? {
+            // A repeated confirmation: the same answer; another session or amount: 409.
+            return if session_id == c.session_id && amount == c.amount_fen {
+                Ok(())
+            } else {
+                Err(PowerError::PaymentConflict.into())
+            };
+        }
+        let mut r = sessions::by_id(db, id)
+            .await?
+            .ok_or(PowerError::SessionNotFound)?;
+        let expected = r.session.prepaid().0;
+        if c.amount_fen != expected {
+            return Err(PowerError::AmountMismatch {
+                expected,
+                paid: c.amount_fen,
+            }
+            .into());
+        }
+        if r.status == STATUS_CANCELLED {
+            return Err(PowerError::Session(
+                yingshang_core::metering::SessionError::NotAwaitingPayment,
+            )
+            .into());
+        }
+        if let Some(other) = sessions::active_of_socket(db, &r.socket_id).await?
+            && other.id != r.id
+        {
+            return Err(PowerError::SocketBusy.into());
+        }
+        let socket = store::socket(db, &r.socket_id)
+            .await?
+            .ok_or(PowerError::SocketNotFound)?;
+        // With the socket off, its register does not move: the last register seen is
+        // where this session starts.
+        let baseline = socket.last_register.map(|register| Baseline {
+            register,
+            at: ctx.now,
+        });
+        r.session = r
+            .session
+            .activate(ctx.now, baseline)
+            .map_err(PowerError::Session)?;
+        r.status = status_of(&r.session).to_owned();
+        r.payment_txn = Some(c.transaction_id.clone());
+        if !sessions::insert_payment(db, &c.transaction_id, id, c.amount_fen, ctx.now).await? {
+            return Err(TxError::Retry);
+        }
+        if !sessions::save(db, &r, Some(ctx.now), None).await? {
+            return Err(TxError::Retry);
+        }
+        let after =
+            serde_json::json!({ "transaction_id": c.transaction_id, "amount_fen": c.amount_fen });
+        let entry = AuditEntry::new(
+            actor,
+            "power.session.activate",
+            format!("power/session/{id}"),
+            ctx.now,
+            None,
+            Some(&after),
+        );
+        yingshang_kit::audit::record(ctx, db, &entry).await?;
+        Ok(())
+    })
+    .await?;
+    let r = sessions::by_id(db, id)
+        .await
+        .map_err(|e| ctx.internal("reloading a session", e))?
+        .ok_or(PowerError::SessionNotFound)?;
+    Ok(json(ctx, 200, &view(ctx, db, &r).await?))
+}

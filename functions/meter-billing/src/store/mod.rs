@@ -1,0 +1,299 @@
+//! The only place with the metering SQL (named constants, `$1…$n` in order, the
+//! subset SQLite and PostgreSQL share) and the Spin calls that run it. Tables are
+//! those of `infra/migrations/sqlite/0003_metering.sql`.
+//!
+//! - this module: sites, sockets (with the device secret), readings, alarms;
+//! - [`sessions`]: sessions and payments;
+//! - [`outbox`]: the refund outbox, the local channel stand-in, statements.
+
+pub mod outbox;
+pub mod sessions;
+
+use time::OffsetDateTime;
+use yingshang_core::metering::{
+    Alarm, MeterId, ModelPlan, Reading, RelayState, SiteId, TariffPlan, Wh,
+};
+use yingshang_kit::clock::{from_unix_ms, unix_ms};
+use yingshang_kit::db::{self, Db, DbError, Row};
+
+const UPSERT_SITE: &str = "INSERT INTO power_sites (site_id, name, operator, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $4) ON CONFLICT (site_id) DO UPDATE SET name = excluded.name, \
+     operator = excluded.operator, updated_at = excluded.updated_at";
+const SELECT_SITE: &str = "SELECT name FROM power_sites WHERE site_id = $1";
+
+const SELECT_SOCKET: &str = "SELECT socket_id, site_id, meter_id, models, tariff, last_register_wh, \
+     last_reading_at FROM power_sockets WHERE socket_id = $1";
+const SELECT_SOCKET_BY_METER: &str = "SELECT socket_id, site_id, meter_id, models, tariff, \
+     last_register_wh, last_reading_at FROM power_sockets WHERE meter_id = $1";
+const SELECT_DEVICE_SECRET: &str = "SELECT device_secret FROM power_sockets WHERE meter_id = $1";
+const INSERT_SOCKET: &str = "INSERT INTO power_sockets (socket_id, site_id, meter_id, device_secret, \
+     models, tariff, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+const UPDATE_SOCKET: &str = "UPDATE power_sockets SET site_id = $1, meter_id = $2, \
+     device_secret = COALESCE($3, device_secret), models = $4, tariff = $5, updated_at = $6 \
+     WHERE socket_id = $7";
+const UPDATE_SOCKET_LAST: &str = "UPDATE power_sockets SET last_register_wh = $1, last_reading_at = $2 \
+     WHERE socket_id = $3";
+
+const INSERT_READING: &str = "INSERT INTO power_readings (meter_id, seq, session_id, at, register_wh, \
+     voltage_dv, current_ma, power_w, temp_dc, residual_ma, relay, outcome, received_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+     ON CONFLICT (meter_id, seq) DO NOTHING";
+const INSERT_ALARM: &str = "INSERT INTO power_alarms (id, site_id, socket_id, meter_id, session_id, \
+     seq, at, protection, alarm, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// A stored value that no longer parses: a fault on our side.
+pub fn corrupt(what: &str, detail: impl std::fmt::Display) -> DbError {
+    DbError {
+        doing: format!("reading {what}"),
+        error: format!("stored value does not parse: {detail}"),
+    }
+}
+
+/// A site.
+#[derive(Debug, Clone)]
+pub struct SiteRecord {
+    /// Its name.
+    pub name: String,
+}
+
+/// A socket as the billing needs it (never the device secret).
+#[derive(Debug, Clone)]
+pub struct SocketRecord {
+    /// The id.
+    pub socket_id: String,
+    /// Its site.
+    pub site_id: SiteId,
+    /// Its meter (the device id that signs readings).
+    pub meter: MeterId,
+    /// Dated thresholds.
+    pub models: ModelPlan,
+    /// Dated tariffs.
+    pub tariff: TariffPlan,
+    /// The register of the last reading seen, if any.
+    pub last_register: Option<Wh>,
+    /// Its device time.
+    pub last_reading_at: Option<OffsetDateTime>,
+}
+
+fn socket_of(row: &Row) -> Result<SocketRecord, DbError> {
+    let site = row.text(1)?;
+    let meter = row.text(2)?;
+    Ok(SocketRecord {
+        socket_id: row.text(0)?,
+        site_id: SiteId::parse(&site).map_err(|e| corrupt("power_sockets.site_id", e))?,
+        meter: MeterId::parse(&meter).map_err(|e| corrupt("power_sockets.meter_id", e))?,
+        models: serde_json::from_str(&row.text(3)?)
+            .map_err(|e| corrupt("power_sockets.models", e))?,
+        tariff: serde_json::from_str(&row.text(4)?)
+            .map_err(|e| corrupt("power_sockets.tariff", e))?,
+        last_register: row.opt_int(5)?.map(|n| Wh(u64::try_from(n).unwrap_or(0))),
+        last_reading_at: row.opt_int(6)?.map(from_unix_ms),
+    })
+}
+
+/// Creates or renames a site.
+pub async fn upsert_site(
+    db: &Db,
+    site: &SiteId,
+    name: &str,
+    operator: &str,
+    now: OffsetDateTime,
+) -> Result<(), DbError> {
+    db.execute(
+        UPSERT_SITE,
+        vec![
+            db::text(site.as_str()),
+            db::text(name),
+            db::text(operator),
+            db::int(unix_ms(now)),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// A site, if it exists.
+pub async fn site(db: &Db, site: &str) -> Result<Option<SiteRecord>, DbError> {
+    let row = db.query_one(SELECT_SITE, vec![db::text(site)]).await?;
+    row.map(|r| Ok(SiteRecord { name: r.text(0)? })).transpose()
+}
+
+/// A socket by its id.
+pub async fn socket(db: &Db, socket_id: &str) -> Result<Option<SocketRecord>, DbError> {
+    let row = db
+        .query_one(SELECT_SOCKET, vec![db::text(socket_id)])
+        .await?;
+    row.as_ref().map(socket_of).transpose()
+}
+
+/// The socket of a meter.
+pub async fn socket_by_meter(db: &Db, meter: &str) -> Result<Option<SocketRecord>, DbError> {
+    let row = db
+        .query_one(SELECT_SOCKET_BY_METER, vec![db::text(meter)])
+        .await?;
+    row.as_ref().map(socket_of).transpose()
+}
+
+/// The device secret of a meter (to verify its signature; never answered).
+pub async fn device_secret(db: &Db, meter: &str) -> Result<Option<String>, DbError> {
+    let row = db
+        .query_one(SELECT_DEVICE_SECRET, vec![db::text(meter)])
+        .await?;
+    row.map(|r| r.text(0)).transpose()
+}
+
+/// A socket's set-up as the operator gives it.
+pub struct SocketSetup<'a> {
+    /// The id.
+    pub socket_id: &'a str,
+    /// Its site.
+    pub site_id: &'a SiteId,
+    /// Its meter.
+    pub meter: &'a MeterId,
+    /// A new device secret (`None` keeps the stored one on update).
+    pub device_secret: Option<&'a str>,
+    /// Dated thresholds.
+    pub models: &'a ModelPlan,
+    /// Dated tariffs.
+    pub tariff: &'a TariffPlan,
+}
+
+/// Inserts (`create`) or updates a socket.
+pub async fn save_socket(
+    db: &Db,
+    s: &SocketSetup<'_>,
+    create: bool,
+    now: OffsetDateTime,
+) -> Result<(), DbError> {
+    let models = serde_json::to_string(s.models).map_err(|e| corrupt("models", e))?;
+    let tariff = serde_json::to_string(s.tariff).map_err(|e| corrupt("tariff", e))?;
+    if create {
+        db.execute(
+            INSERT_SOCKET,
+            vec![
+                db::text(s.socket_id),
+                db::text(s.site_id.as_str()),
+                db::text(s.meter.as_str()),
+                db::text(s.device_secret.unwrap_or_default()),
+                db::text(models),
+                db::text(tariff),
+                db::int(unix_ms(now)),
+            ],
+        )
+        .await
+        .map(drop)
+    } else {
+        db.execute(
+            UPDATE_SOCKET,
+            vec![
+                db::text(s.site_id.as_str()),
+                db::text(s.meter.as_str()),
+                db::opt_text(s.device_secret),
+                db::text(models),
+                db::text(tariff),
+                db::int(unix_ms(now)),
+                db::text(s.socket_id),
+            ],
+        )
+        .await
+        .map(drop)
+    }
+}
+
+/// Remembers the register and device time of a socket's latest reading.
+pub async fn set_socket_last(
+    db: &Db,
+    socket_id: &str,
+    register: Wh,
+    at: OffsetDateTime,
+) -> Result<(), DbError> {
+    db.execute(
+        UPDATE_SOCKET_LAST,
+        vec![
+            db::int(i64::try_from(register.0).unwrap_or(i64::MAX)),
+            db::int(unix_ms(at)),
+            db::text(socket_id),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Stores a reading once per meter and sequence number.
+pub async fn insert_reading(
+    db: &Db,
+    meter: &MeterId,
+    session_id: Option<&str>,
+    r: &Reading,
+    outcome: &str,
+    now: OffsetDateTime,
+) -> Result<(), DbError> {
+    let relay = match r.relay {
+        RelayState::On => "on",
+        RelayState::Off => "off",
+    };
+    db.execute(
+        INSERT_READING,
+        vec![
+            db::text(meter.as_str()),
+            db::int(i64::try_from(r.seq).unwrap_or(i64::MAX)),
+            db::opt_text(session_id),
+            db::int(unix_ms(r.at)),
+            db::int(i64::try_from(r.register.0).unwrap_or(i64::MAX)),
+            db::int(i64::from(r.voltage.0)),
+            db::int(i64::from(r.current.0)),
+            db::int(i64::from(r.power.0)),
+            db::int(i64::from(r.temperature.0)),
+            db::int(i64::from(r.residual.0)),
+            db::text(relay),
+            db::text(outcome),
+            db::int(unix_ms(now)),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Stores a protection trip for the operator.
+pub async fn insert_alarm(
+    db: &Db,
+    id: &str,
+    socket: &SocketRecord,
+    session_id: Option<&str>,
+    alarm: &Alarm,
+    now: OffsetDateTime,
+) -> Result<(), DbError> {
+    let json = serde_json::to_string(alarm).map_err(|e| corrupt("alarm", e))?;
+    let protection = serde_json::to_value(alarm.protection)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    db.execute(
+        INSERT_ALARM,
+        vec![
+            db::text(id),
+            db::text(socket.site_id.as_str()),
+            db::text(socket.socket_id.as_str()),
+            db::text(socket.meter.as_str()),
+            db::opt_text(session_id),
+            db::int(i64::try_from(alarm.seq).unwrap_or(i64::MAX)),
+            db::int(unix_ms(alarm.at)),
+            db::text(protection),
+            db::text(json),
+            db::int(unix_ms(now)),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Whether another socket already uses this meter.
+pub async fn meter_taken_by_other(
+    db: &Db,
+    meter: &MeterId,
+    socket_id: &str,
+) -> Result<bool, DbError> {
+    Ok(socket_by_meter(db, meter.as_str())
+        .await?
+        .is_some_and(|s| s.socket_id != socket_id))
+}
