@@ -28,7 +28,7 @@ WARMUP=2
 if ((SMOKE)); then DURATION=1; RUNS=1; WARMUP=1; fi
 WASMTIME_VERSION=48.0.8
 # The crate of the meter webhook function, once it exists.
-METER_CRATE=${METER_CRATE:-metering}
+METER_CRATE=${METER_CRATE:-meter-billing}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/yingshang-load.XXXXXX")
 PIDS=()

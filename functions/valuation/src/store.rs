@@ -2,7 +2,10 @@
 //! subset SQLite and PostgreSQL share) and the Spin calls that run it. Tables are
 //! those of `infra/migrations/sqlite/0002_valuation.sql`.
 
+pub mod imports;
+
 use serde_json::Value as Json;
+use spin_sdk::sqlite::Value;
 use time::{Date, OffsetDateTime};
 use yingshang_core::money::Fen;
 use yingshang_core::valuation::{
@@ -64,7 +67,7 @@ const UPSERT_ASSESSMENT: &str = "INSERT INTO assessments (run_id, unit_code, ass
 /// Where a row came from: the generated demo register.
 pub const SOURCE_DEMO: &str = "demo";
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> DbError {
+pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> DbError {
     DbError {
         doing: format!("reading {what}"),
         error: format!("stored value does not parse: {detail}"),
@@ -253,15 +256,11 @@ pub async fn insert_base_price(
     db.execute(INSERT_BASE_PRICE, params).await
 }
 
-/// Stores a dwelling unless its unit code exists.
-pub async fn insert_dwelling(
-    db: &Db,
-    d: &Dwelling,
-    source: &str,
-    now: OffsetDateTime,
-) -> Result<u64, DbError> {
+/// The 15 register columns of a dwelling, in the order of `dwellings`
+/// (`unit_code` … `structure`), as parameters.
+pub(crate) fn dwelling_params(d: &Dwelling) -> Vec<Value> {
     let dto = DwellingDto::from(d);
-    let params = vec![
+    vec![
         db::text(dto.unit_code),
         db::text(d.unit_code().division_code()),
         db::text(dto.community_id),
@@ -277,9 +276,19 @@ pub async fn insert_dwelling(
         db::int(d.area().centi_m2()),
         db::boolean(dto.end_unit),
         db::text(dto.structure),
-        db::text(source),
-        db::int(unix_ms(now)),
-    ];
+    ]
+}
+
+/// Stores a dwelling unless its unit code exists.
+pub async fn insert_dwelling(
+    db: &Db,
+    d: &Dwelling,
+    source: &str,
+    now: OffsetDateTime,
+) -> Result<u64, DbError> {
+    let mut params = dwelling_params(d);
+    params.push(db::text(source));
+    params.push(db::int(unix_ms(now)));
     db.execute(INSERT_DWELLING, params).await
 }
 

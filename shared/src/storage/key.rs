@@ -130,6 +130,21 @@ impl Owner {
         })
     }
 
+    /// An owner whose id comes from an identifier with a wider alphabet (e.g. an
+    /// agency id with `.`, `:` or `@`): every byte outside `A-Z a-z 0-9 -`, and `_`
+    /// itself, is written `_xx` (lower-case hex), so distinct ids stay distinct.
+    pub fn escaped(kind: OwnerKind, id: &str) -> Result<Owner, StorageError> {
+        let mut out = String::with_capacity(id.len());
+        for b in id.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("_{b:02x}"));
+            }
+        }
+        Owner::new(kind, &out)
+    }
+
     /// The id.
     pub fn id(&self) -> &str {
         &self.id
@@ -241,6 +256,18 @@ mod tests {
         assert!(upload_key(&owner, &Purpose::parse("p").unwrap(), [0; 16], "p/df").is_err());
         assert_eq!(OwnerKind::parse("agency").unwrap(), OwnerKind::Agency);
         assert!(OwnerKind::parse("root").is_err());
+    }
+
+    #[test]
+    fn escaped_owners_keep_ids_apart() {
+        let a = Owner::escaped(OwnerKind::Agency, "henan-tax").unwrap();
+        assert_eq!(a.id(), "henan-tax");
+        let b = Owner::escaped(OwnerKind::Agency, "tax.ly").unwrap();
+        assert_eq!(b.id(), "tax_2ely");
+        let c = Owner::escaped(OwnerKind::Agency, "tax_2ely").unwrap();
+        assert_eq!(c.id(), "tax_5f2ely");
+        assert_ne!(b, c);
+        assert!(Owner::escaped(OwnerKind::Agency, &"@".repeat(30)).is_err());
     }
 
     proptest! {

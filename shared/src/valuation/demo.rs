@@ -281,6 +281,64 @@ impl DemoRegister {
     }
 }
 
+/// One chunk of a register (for loading it in requests of bounded size): its
+/// dwellings, in register order, and every base price of the communities they are in.
+#[derive(Debug, Clone)]
+pub struct DemoChunk {
+    /// Dwellings `index × size ..` of the register, at most `size`.
+    pub dwellings: Vec<Dwelling>,
+    /// The base prices of their communities.
+    pub base_prices: Vec<BasePrice>,
+}
+
+impl DemoRegister {
+    /// Number of chunks of `size` dwellings (`size` ≥ 1).
+    pub fn chunk_count(&self, size: usize) -> usize {
+        self.len().div_ceil(size.max(1))
+    }
+
+    /// Chunk `index` of `size` dwellings: the same dwellings as
+    /// `dwellings().skip(index * size).take(size)`, generated without the ones before
+    /// (whole communities are skipped). Empty past the end.
+    pub fn chunk(&self, index: usize, size: usize) -> DemoChunk {
+        let size = size.max(1);
+        let start = index.saturating_mul(size).min(self.len());
+        let end = start.saturating_add(size).min(self.len());
+        let mut covered = 0;
+        let mut first = 0_u64;
+        // Skip the communities that end before `start`.
+        loop {
+            let n = DemoCommunity::generate(self.seed, first).dwelling_count();
+            if covered + n > start {
+                break;
+            }
+            covered += n;
+            first += 1;
+        }
+        let dwellings: Vec<Dwelling> = DemoDwellings {
+            seed: self.seed,
+            remaining: self.len() - covered,
+            next_community: first,
+            current: None,
+        }
+        .skip(start - covered)
+        .take(end - start)
+        .collect();
+        let mut base_prices = Vec::new();
+        let mut index = first;
+        while covered < end {
+            let c = DemoCommunity::generate(self.seed, index);
+            covered += c.dwelling_count();
+            base_prices.extend(c.base_prices);
+            index += 1;
+        }
+        DemoChunk {
+            dwellings,
+            base_prices,
+        }
+    }
+}
+
 /// The iterator of [`DemoRegister::dwellings`].
 #[derive(Debug, Clone)]
 pub struct DemoDwellings {
@@ -395,6 +453,37 @@ impl ExactSizeIterator for DemoDwellings {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_are_the_register_in_pieces() {
+        let r = DemoRegister::new(11, DemoScale::Small);
+        let all: Vec<_> = r.dwellings().collect();
+        let size = 1_300;
+        assert_eq!(r.chunk_count(size), 4);
+        let mut joined = Vec::new();
+        for i in 0..r.chunk_count(size) {
+            let chunk = r.chunk(i, size);
+            let communities: HashSet<_> = chunk
+                .base_prices
+                .iter()
+                .map(|p| p.community_id.clone())
+                .collect();
+            for d in &chunk.dwellings {
+                assert!(
+                    communities.contains(&d.community_id),
+                    "prices for every dwelling"
+                );
+            }
+            joined.extend(chunk.dwellings);
+        }
+        assert_eq!(joined, all);
+        assert!(r.chunk(4, size).dwellings.is_empty());
+        // The small register is the start of the full one.
+        let full = DemoRegister::new(11, DemoScale::Full);
+        assert_eq!(full.chunk(0, 5_000).dwellings, all);
+        assert_eq!(full.chunk_count(10_000), 63);
+        assert_eq!(full.chunk(62, 10_000).dwellings.len(), 1_400);
+    }
     use crate::valuation::{BasePrices, CoefficientTable, DwellingDto, assess};
     use std::collections::HashSet;
 

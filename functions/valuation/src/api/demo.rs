@@ -2,9 +2,16 @@
 //! its base prices and the illustrative coefficient table, once. Idempotent: when the
 //! register is not empty nothing changes and the answer says so; every insert also
 //! skips rows that exist, so two concurrent first calls cannot duplicate anything.
+//!
+//! `?scale=full&chunk=N[&size=S]` loads chunk N (S dwellings, default and at most
+//! [`FULL_CHUNK`]) of the full Luoyang-scale register (621,400 dwellings, for
+//! benchmarks) with its communities' base prices and the table. Each chunk fits one
+//! request and is idempotent; a driver calls chunk 0, 1, … following `next`. The
+//! small register is the first 5,000 dwellings of the full one, so both mix safely.
 
-use super::dto::DemoDataView;
-use super::{SCOPE_IMPORT, scope};
+use super::dto::{DemoChunkView, DemoDataView};
+use super::error::ValuationError;
+use super::{BASE_PATH, SCOPE_IMPORT, query_param, scope};
 use crate::store::{self, SOURCE_DEMO};
 use spin_sdk::http::Request;
 use yingshang_core::security::audit::AuditEntry;
@@ -19,6 +26,48 @@ use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
 pub const DEMO_SEED: u64 = 2025;
 /// Dwellings inserted per transaction.
 pub const DEMO_BATCH: usize = 500;
+/// Dwellings per chunk of the full register: one request's worth.
+pub const FULL_CHUNK: usize = 5_000;
+
+/// The scale asked for: `None` for the small register, `Some((chunk, size))` for a
+/// chunk of the full one.
+fn full_chunk(query: Option<&str>) -> Result<Option<(usize, usize)>, ValuationError> {
+    match query_param(query, "scale") {
+        None | Some("small") => return Ok(None),
+        Some("full") => {}
+        Some(_) => {
+            return Err(ValuationError::InvalidParameter {
+                field: "scale",
+                expected_en: "small or full",
+                expected_zh: "small或full",
+            });
+        }
+    }
+    let size = match query_param(query, "size") {
+        None => FULL_CHUNK,
+        Some(t) => t
+            .parse()
+            .ok()
+            .filter(|n| (1..=FULL_CHUNK).contains(n))
+            .ok_or(ValuationError::InvalidParameter {
+                field: "size",
+                expected_en: "a whole number from 1 to 5000",
+                expected_zh: "1至5000之间的整数",
+            })?,
+    };
+    let chunks = DemoRegister::new(DEMO_SEED, DemoScale::Full).chunk_count(size);
+    let chunk = query_param(query, "chunk")
+        .unwrap_or("0")
+        .parse()
+        .ok()
+        .filter(|n| *n < chunks)
+        .ok_or(ValuationError::InvalidParameter {
+            field: "chunk",
+            expected_en: "a chunk number from 0 below the chunk count",
+            expected_zh: "从0起、小于分块数的整数",
+        })?;
+    Ok(Some((chunk, size)))
+}
 
 /// Loads the demo data if the register is empty.
 pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
@@ -27,6 +76,9 @@ pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
     require_scope(&caller, &import).inspect_err(|d| {
         ctx.log_denial(&caller.audit_actor(), d.code());
     })?;
+    if let Some((chunk, size)) = full_chunk(req.uri().query())? {
+        return load_full_chunk(ctx, db, &caller, chunk, size).await;
+    }
     let table = CoefficientTable::luoyang_illustrative();
     let existing = store::count_dwellings(db)
         .await
@@ -101,6 +153,78 @@ pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
             base_prices_inserted,
             dwellings_inserted,
             table_version: table.version().to_owned(),
+        },
+    ))
+}
+
+/// Loads one chunk of the full register (idempotent: existing rows are skipped).
+async fn load_full_chunk(
+    ctx: &RequestContext,
+    db: &Db,
+    caller: &yingshang_core::security::Principal,
+    chunk: usize,
+    size: usize,
+) -> Result<Answer, Failure> {
+    let register = DemoRegister::new(DEMO_SEED, DemoScale::Full);
+    let chunks = register.chunk_count(size);
+    let part = register.chunk(chunk, size);
+    let table = CoefficientTable::luoyang_illustrative();
+    let now = ctx.now;
+    let (base_prices_inserted, dwellings_inserted) = db
+        .transaction(async |db: &Db| -> Result<(u64, u64), DbError> {
+            store::insert_table(db, &table, SOURCE_DEMO, now).await?;
+            let mut prices = 0;
+            for p in &part.base_prices {
+                prices += store::insert_base_price(db, p, SOURCE_DEMO, now).await?;
+            }
+            let mut dwellings = 0;
+            for d in &part.dwellings {
+                dwellings += store::insert_dwelling(db, d, SOURCE_DEMO, now).await?;
+            }
+            Ok((prices, dwellings))
+        })
+        .await
+        .map_err(|e| ctx.internal("loading a chunk of the full register", e))?;
+    if dwellings_inserted > 0 {
+        let after = serde_json::json!({
+            "seed": DEMO_SEED, "scale": "full", "chunk": chunk, "size": size,
+            "dwellings": dwellings_inserted, "base_prices": base_prices_inserted,
+        });
+        let entry = AuditEntry::new(
+            caller.audit_actor(),
+            "valuation.demo_data.load_chunk",
+            "valuation/register",
+            now,
+            None,
+            Some(&after),
+        );
+        yingshang_kit::audit::record(ctx, db, &entry)
+            .await
+            .map_err(|e| ctx.internal("writing the audit row", e))?;
+    }
+    let dwellings = store::count_dwellings(db)
+        .await
+        .map_err(|e| ctx.internal("counting dwellings", e))?;
+    let next = (chunk + 1 < chunks).then(|| {
+        format!(
+            "{BASE_PATH}/demo-data?scale=full&chunk={}&size={size}",
+            chunk + 1
+        )
+    });
+    Ok(json(
+        ctx,
+        200,
+        &DemoChunkView {
+            scale: "full",
+            chunk,
+            size,
+            chunks,
+            register_dwellings: register.len(),
+            dwellings,
+            base_prices_inserted,
+            dwellings_inserted,
+            table_version: table.version().to_owned(),
+            next,
         },
     ))
 }

@@ -144,6 +144,31 @@ pub struct DemoDataView {
     pub table_version: String,
 }
 
+/// `POST /api/valuation/demo-data?scale=full&chunk=N`: one chunk of the full register.
+#[derive(Debug, Serialize)]
+pub struct DemoChunkView {
+    /// Always `full`.
+    pub scale: &'static str,
+    /// The chunk loaded (0-based).
+    pub chunk: usize,
+    /// Dwellings per chunk.
+    pub size: usize,
+    /// Chunks in the full register at this size.
+    pub chunks: usize,
+    /// Dwellings of the full register (621,400).
+    pub register_dwellings: usize,
+    /// Dwellings in the database now.
+    pub dwellings: i64,
+    /// Base prices inserted by this call (0 when the chunk was loaded before).
+    pub base_prices_inserted: u64,
+    /// Dwellings inserted by this call (0 when the chunk was loaded before).
+    pub dwellings_inserted: u64,
+    /// The coefficient table version.
+    pub table_version: String,
+    /// The next chunk to load, while there is one.
+    pub next: Option<String>,
+}
+
 /// `POST /api/valuation/reassessments` body.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

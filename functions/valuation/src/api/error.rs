@@ -44,6 +44,10 @@ pub enum ValuationError {
     InvalidCityCode,
     /// No re-assessment run has this id (404).
     RunNotFound,
+    /// No upload slot was issued for this object key (404).
+    ImportSlotNotFound,
+    /// No import has this id (404).
+    ImportNotFound,
 }
 
 impl ApiError for ValuationError {
@@ -54,7 +58,10 @@ impl ApiError for ValuationError {
             | Self::InvalidParameter { .. }
             | Self::Dwelling(_)
             | Self::InvalidCityCode => 400,
-            Self::UnitNotFound(_) | Self::RunNotFound => 404,
+            Self::UnitNotFound(_)
+            | Self::RunNotFound
+            | Self::ImportSlotNotFound
+            | Self::ImportNotFound => 404,
             Self::BasePrice(_) | Self::Table(_) | Self::NoTable { .. } | Self::Assess(_) => 422,
         }
     }
@@ -72,6 +79,8 @@ impl ApiError for ValuationError {
             Self::Assess(e) => e.code(),
             Self::InvalidCityCode => "VAL_CITY_CODE_INVALID",
             Self::RunNotFound => "VAL_RUN_NOT_FOUND",
+            Self::ImportSlotNotFound => "VAL_IMPORT_SLOT_NOT_FOUND",
+            Self::ImportNotFound => "VAL_IMPORT_NOT_FOUND",
         }
     }
 
@@ -119,6 +128,13 @@ impl ApiError for ValuationError {
                 "没有该重新评估任务".to_owned(),
                 "no such re-assessment run".to_owned(),
             ),
+            Self::ImportSlotNotFound => lang.pick(
+                "没有为该对象键签发的上传凭证，请先申请上传凭证".to_owned(),
+                "no upload slot was issued for this key; ask for a slot first".to_owned(),
+            ),
+            Self::ImportNotFound => {
+                lang.pick("没有该导入任务".to_owned(), "no such import".to_owned())
+            }
         }
     }
 

@@ -9,10 +9,18 @@
 //! | POST | `/reassessments` | agency key `valuation:import` (Idempotency-Key honoured) |
 //! | GET | `/reassessments/{id}` | agency key `valuation:import` |
 //! | POST | `/reassessments/{id}/next?limit=N` | agency key `valuation:import` |
+//! | POST | `/imports/slots` | agency key `valuation:import` |
+//! | POST | `/imports` | agency key `valuation:import` (Idempotency-Key honoured) |
+//! | GET | `/imports/{id}` | agency key `valuation:import` |
+//! | POST | `/imports/{id}/next?limit=N` | agency key `valuation:import` |
+//!
+//! `/demo-data?scale=full&chunk=N` loads chunk N of the full Luoyang-scale register.
 
 mod demo;
 mod dto;
 mod error;
+mod import_dto;
+mod imports;
 mod runs;
 mod units;
 
@@ -37,14 +45,24 @@ enum Route<'p> {
     Runs,
     Run(&'p str),
     RunNext(&'p str),
+    ImportSlots,
+    Imports,
+    Import(&'p str),
+    ImportNext(&'p str),
 }
 
 impl Route<'_> {
     /// The methods the route accepts.
     fn allowed(&self) -> &'static [&'static str] {
         match self {
-            Route::Unit(_) | Route::Run(_) => &["GET"],
-            Route::Assessments | Route::DemoData | Route::Runs | Route::RunNext(_) => &["POST"],
+            Route::Unit(_) | Route::Run(_) | Route::Import(_) => &["GET"],
+            Route::Assessments
+            | Route::DemoData
+            | Route::Runs
+            | Route::RunNext(_)
+            | Route::ImportSlots
+            | Route::Imports
+            | Route::ImportNext(_) => &["POST"],
         }
     }
 }
@@ -60,6 +78,10 @@ fn route(path: &str) -> Option<Route<'_>> {
         ["reassessments"] => Some(Route::Runs),
         ["reassessments", id] if !id.is_empty() => Some(Route::Run(id)),
         ["reassessments", id, "next"] if !id.is_empty() => Some(Route::RunNext(id)),
+        ["imports", "slots"] => Some(Route::ImportSlots),
+        ["imports"] => Some(Route::Imports),
+        ["imports", id] if !id.is_empty() => Some(Route::Import(id)),
+        ["imports", id, "next"] if !id.is_empty() => Some(Route::ImportNext(id)),
         _ => None,
     }
 }
@@ -113,6 +135,16 @@ async fn dispatch(ctx: &RequestContext, req: Request) -> Result<Answer, Failure>
         (Route::RunNext(id), _) => {
             let id = id.to_owned();
             runs::next(ctx, &db, req, &id).await
+        }
+        (Route::ImportSlots, _) => imports::slot(ctx, &db, req).await,
+        (Route::Imports, _) => imports::create(ctx, &db, req).await,
+        (Route::Import(id), _) => {
+            let id = id.to_owned();
+            imports::show(ctx, &db, req, &id).await
+        }
+        (Route::ImportNext(id), _) => {
+            let id = id.to_owned();
+            imports::next(ctx, &db, req, &id).await
         }
         _ => Err(RequestError::NotFound.into()),
     }

@@ -128,6 +128,19 @@ pub enum ImportError {
     /// The rows do not form a valid coefficient table.
     #[error(transparent)]
     Table(#[from] TableError),
+    /// The file is not UTF-8 text.
+    #[error("the file is not UTF-8 text (first bad byte at offset {offset})")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A coefficient table with this version is already published; versions are
+    /// immutable, so a changed table needs a new version.
+    #[error("coefficient table version {version} already exists; give the new table a new version")]
+    TableVersionExists {
+        /// The version in the file.
+        version: String,
+    },
 }
 
 impl From<Syntax> for ImportError {
@@ -166,6 +179,8 @@ impl ImportError {
             Self::Dwelling(e) => e.code(),
             Self::BasePrice(e) => e.code(),
             Self::Table(e) => e.code(),
+            Self::NotUtf8 { .. } => "VAL_CSV_NOT_UTF8",
+            Self::TableVersionExists { .. } => "VAL_TABLE_VERSION_EXISTS",
         }
     }
 
@@ -202,6 +217,12 @@ impl ImportError {
             Self::Dwelling(e) => e.message_zh(),
             Self::BasePrice(e) => e.message_zh(),
             Self::Table(e) => e.message_zh(),
+            Self::NotUtf8 { offset } => {
+                format!("文件不是UTF-8编码的文本（第{offset}字节起无效），请以UTF-8另存")
+            }
+            Self::TableVersionExists { version } => {
+                format!("修正系数表版本{version}已存在；修改后的系数表须使用新的版本号")
+            }
         }
     }
 
@@ -242,6 +263,16 @@ pub struct ImportReport {
     pub total_issues: usize,
     /// The first [`MAX_REPORTED_ISSUES`] issues, in the order found.
     pub issues: Vec<RowIssue>,
+}
+
+impl ImportReport {
+    /// A report for a file refused as a whole (row 0) before or after its rows were
+    /// read: `rows_checked` rows were read, none of them is at fault.
+    pub fn for_file(error: &ImportError, rows_checked: usize) -> ImportReport {
+        let mut c = Collector::default();
+        c.push(0, None, error);
+        c.into_report(rows_checked)
+    }
 }
 
 /// Collects issues while a file is read.

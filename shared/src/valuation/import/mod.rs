@@ -9,6 +9,10 @@
 //! file, the header being row 1 (as a spreadsheet shows them); row 0 marks an issue
 //! with the file as a whole (empty file, incomplete table).
 //!
+//! [`parse_import`] reads a whole uploaded file of an [`ImportKind`]; [`ImportRows::plan`]
+//! says whether it is applied in one request or staged in chunks ([`next_chunk`]) and
+//! promoted in one transaction — applied whole either way, never half.
+//!
 //! | File | Columns |
 //! |---|---|
 //! | base prices | [`BASE_PRICE_COLUMNS`]: `price_per_m2` in yuan (≤ 2 decimals), `building_id` empty for a community price, dates `YYYY-MM-DD` |
@@ -17,6 +21,7 @@
 
 mod error;
 mod files;
+mod job;
 mod write;
 
 pub use error::{ImportError, ImportReport, MAX_REPORTED_ISSUES, RowIssue};
@@ -24,10 +29,16 @@ pub use files::{
     BASE_PRICE_COLUMNS, DWELLING_COLUMNS, TABLE_COLUMNS, parse_base_prices_csv,
     parse_coefficient_table_csv, parse_dwellings_csv,
 };
+pub use job::{
+    ApplyPlan, DEFAULT_STAGE_CHUNK, DIRECT_APPLY_MAX_ROWS, IMPORT_CONTENT_TYPE, IMPORT_EXTENSION,
+    ImportKind, ImportRows, ImportStatus, MAX_STAGE_CHUNK, next_chunk, parse_import,
+};
 pub use write::{base_prices_to_csv, dwellings_to_csv, table_to_csv};
 
 #[cfg(doc)]
 use super::DwellingDto;
 
+#[cfg(test)]
+mod job_tests;
 #[cfg(test)]
 mod tests;

@@ -11,6 +11,7 @@ use yingshang_core::security::token::{Claims, SigningKey, issue};
 use yingshang_core::security::{AgencyId, Subject};
 use yingshang_e2e::{TestApp, default_db, spawn};
 
+mod imports;
 mod reassessment;
 mod what_if;
 
@@ -23,13 +24,28 @@ migrations = "{migrations}"
 [variables]
 auth_jwt_secret = { required = true, secret = true }
 bootstrap_api_key = { required = true, secret = true }
+object_store_endpoint = { default = "" }
+object_store_region = { default = "cn-central-1" }
+object_store_bucket = { default = "valuation-e2e" }
+object_store_access_key_id = { default = "" }
+object_store_secret_access_key = { default = "", secret = true }
+object_store_path_style = { default = "true" }
 [[trigger.http]]
 route = "/api/valuation/..."
 component = "valuation"
 [component.valuation]
 source = "{function:valuation}"
 sqlite_databases = ["default"]
-variables = { auth_jwt_secret = "{{ auth_jwt_secret }}", bootstrap_api_key = "{{ bootstrap_api_key }}" }
+allowed_outbound_hosts = ["{{ object_store_endpoint }}"]
+[component.valuation.variables]
+auth_jwt_secret = "{{ auth_jwt_secret }}"
+bootstrap_api_key = "{{ bootstrap_api_key }}"
+object_store_endpoint = "{{ object_store_endpoint }}"
+object_store_region = "{{ object_store_region }}"
+object_store_bucket = "{{ object_store_bucket }}"
+object_store_access_key_id = "{{ object_store_access_key_id }}"
+object_store_secret_access_key = "{{ object_store_secret_access_key }}"
+object_store_path_style = "{{ object_store_path_style }}"
 "#;
 
 const SECRET: &str = "e2e-valuation-token-secret-0123456789abcdef";
