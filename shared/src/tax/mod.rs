@@ -9,6 +9,8 @@
 //!   pledge).
 //! - [`assessment`] and [`compute`]: one transfer in, every tax line out (payer, base,
 //!   rate, amount, legal basis, relief), the reduction/exemption declaration, totals.
+//! - [`declaration`]: the printable reduction/exemption declaration.
+//! - [`handoff`]: the paid-tax record for the registry and the hand-off backoff.
 //! - [`refund`]: the sell-then-buy IIT refund.
 //! - [`risk`]: after-the-fact risk screening of completed transfers.
 //! - [`policy`] and [`dividend`]: the 免申即享 catalogue as data, the matcher, and the
@@ -19,8 +21,10 @@
 
 pub mod assessment;
 pub mod compute;
+pub mod declaration;
 pub mod dividend;
 pub mod family;
+pub mod handoff;
 pub mod id_number;
 pub mod policy;
 pub mod refund;
@@ -36,6 +40,7 @@ pub use assessment::{
     OriginalValue, Relief, ReliefKind, SellerFacts, TaxLine, Totals, TransferInput,
 };
 pub use compute::{assess, assess_with_history};
+pub use declaration::{DeclarationParties, render_declaration};
 pub use dividend::{
     BillLine, BillPeriod, DividendBill, DividendError, SavingRecord, dividend_bill,
 };
@@ -43,6 +48,7 @@ pub use family::{
     CountSource, Family, Holding, HouseCount, HouseCountError, PersonHoldings, Pledge,
     RegistryAnswer, count_houses,
 };
+pub use handoff::{PaidLine, PaidTaxRecord};
 pub use id_number::{IdNumber, IdNumberError};
 pub use policy::{
     CatalogueError, Condition, Enterprise, KeyGroup, Policy, PolicyCatalogue, PolicyGroup,

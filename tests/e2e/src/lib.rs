@@ -87,7 +87,7 @@ pub fn with_wasm_paths(manifest: &str) -> String {
 }
 
 /// Every function crate under `functions/` that is a component (crate = file name).
-pub const FUNCTIONS: [&str; 2] = ["valuation", "meter-billing"];
+pub const FUNCTIONS: [&str; 3] = ["valuation", "meter-billing", "tax"];
 
 static BUILT_FUNCTIONS: OnceLock<Result<(), String>> = OnceLock::new();
 

@@ -16,5 +16,6 @@ mod schedules;
 mod shutdown;
 mod sqlite;
 mod storage;
+mod tax;
 mod valuation;
 mod variables;

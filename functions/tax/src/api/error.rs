@@ -1,0 +1,179 @@
+//! The tax boundary's errors and their statuses: the one place that maps the core's
+//! tax errors to problem+json. Nothing is logged here.
+
+use yingshang_core::problem::{ApiError, Lang};
+use yingshang_core::tax::{
+    AreaError, AssessmentError, HouseCountError, IdNumberError, RefundError, RuleSetError,
+};
+
+/// Why a tax request cannot be answered as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaxError {
+    /// An ID number is invalid (400).
+    IdNumber {
+        /// Which field.
+        field: String,
+        /// Why.
+        error: IdNumberError,
+    },
+    /// The floor area is invalid (400).
+    Area(AreaError),
+    /// A date is not `YYYY-MM-DD` (400).
+    InvalidDate {
+        /// Which field.
+        field: &'static str,
+    },
+    /// The family or its house count cannot be formed (400).
+    HouseCount(HouseCountError),
+    /// The transfer cannot be assessed (400; non-residential 422).
+    Assessment(AssessmentError),
+    /// The caller is neither a party named in the contract nor an officer (403).
+    NotAParty,
+    /// The valuation function failed or cannot be reached (503).
+    ValuationUnavailable,
+    /// The valuation function does not know the unit (404).
+    UnitNotFound(String),
+    /// The valuation function refused the unit code (400).
+    UnitCodeInvalid(String),
+    /// No such assessment (404).
+    AssessmentNotFound,
+    /// A batch is empty or too large (400).
+    BatchSize,
+    /// The transaction id was confirmed before for another assessment or amount (409).
+    PaymentConflict,
+    /// The paid amount is not the assessed total (422).
+    AmountMismatch {
+        /// What the assessment asks for.
+        expected: i64,
+        /// What the channel says was paid.
+        paid: i64,
+    },
+    /// The assessment was already paid by another transaction (409).
+    AlreadyPaid,
+    /// A request to the registry stand-in lacks its `Idempotency-Key` (400).
+    IdempotencyKeyRequired,
+    /// The stand-in got another record under a key it has seen (409).
+    RecordConflict,
+    /// A refund claim cannot be decided (400).
+    Refund(RefundError),
+    /// No rule set is in force on the date asked (400).
+    RuleSet(RuleSetError),
+}
+
+impl ApiError for TaxError {
+    fn status(&self) -> u16 {
+        match self {
+            Self::Assessment(AssessmentError::NonResidentialUnsupported) => 422,
+            Self::IdNumber { .. }
+            | Self::Area(_)
+            | Self::InvalidDate { .. }
+            | Self::HouseCount(_)
+            | Self::Assessment(_)
+            | Self::UnitCodeInvalid(_)
+            | Self::BatchSize
+            | Self::IdempotencyKeyRequired
+            | Self::Refund(_)
+            | Self::RuleSet(_) => 400,
+            Self::NotAParty => 403,
+            Self::UnitNotFound(_) | Self::AssessmentNotFound => 404,
+            Self::PaymentConflict | Self::AlreadyPaid | Self::RecordConflict => 409,
+            Self::AmountMismatch { .. } => 422,
+            Self::ValuationUnavailable => 503,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::IdNumber { error, .. } => error.code(),
+            Self::Area(e) => e.code(),
+            Self::InvalidDate { .. } => "TAX_DATE_INVALID",
+            Self::HouseCount(e) => e.code(),
+            Self::Assessment(e) => e.code(),
+            Self::NotAParty => "TAX_NOT_A_PARTY",
+            Self::ValuationUnavailable => "TAX_VALUATION_UNAVAILABLE",
+            Self::UnitNotFound(_) => "TAX_UNIT_NOT_FOUND",
+            Self::UnitCodeInvalid(_) => "TAX_UNIT_CODE_INVALID",
+            Self::AssessmentNotFound => "TAX_ASSESSMENT_NOT_FOUND",
+            Self::BatchSize => "TAX_BATCH_SIZE",
+            Self::PaymentConflict => "TAX_PAYMENT_CONFLICT",
+            Self::AmountMismatch { .. } => "TAX_PAYMENT_AMOUNT_MISMATCH",
+            Self::AlreadyPaid => "TAX_ALREADY_PAID",
+            Self::IdempotencyKeyRequired => "TAX_IDEMPOTENCY_KEY_REQUIRED",
+            Self::RecordConflict => "TAX_REGISTRY_RECORD_CONFLICT",
+            Self::Refund(e) => e.code(),
+            Self::RuleSet(e) => e.code(),
+        }
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        let (zh, en) = match self.status() {
+            400 => ("请求参数无效", "Invalid request"),
+            403 => ("无权访问", "Forbidden"),
+            404 => ("未找到", "Not found"),
+            409 => ("状态冲突", "Conflict"),
+            503 => ("服务暂不可用", "Service unavailable"),
+            _ => ("无法处理", "Cannot process"),
+        };
+        lang.pick(zh, en).to_owned()
+    }
+
+    fn detail(&self, lang: Lang) -> String {
+        let pick = |zh: &str, en: &str| lang.pick(zh, en).to_owned();
+        match self {
+            Self::IdNumber { field, error } => lang.pick(
+                format!("{field}：{}", error.message_zh()),
+                format!("{field}: {}", error.message_en()),
+            ),
+            Self::Area(e) => lang.pick(e.message_zh(), e.message_en()),
+            Self::HouseCount(e) => lang.pick(e.message_zh(), e.message_en()),
+            Self::Assessment(e) => lang.pick(e.message_zh(), e.message_en()),
+            Self::Refund(e) => lang.pick(e.message_zh(), e.message_en()),
+            Self::RuleSet(e) => lang.pick(e.message_zh(), e.message_en()),
+            Self::InvalidDate { field } => lang.pick(
+                format!("{field} 应为 YYYY-MM-DD 格式的日期"),
+                format!("{field} must be a date YYYY-MM-DD"),
+            ),
+            Self::NotAParty => pick(
+                "只有合同当事人或税务人员可以办理或查看该计税",
+                "only a party named in the contract or an officer may do this",
+            ),
+            Self::ValuationUnavailable => pick(
+                "评估价格服务暂不可用，未保存任何计税结果，请稍后重试",
+                "the valuation service is unavailable; nothing was stored, try again later",
+            ),
+            Self::UnitNotFound(code) => lang.pick(
+                format!("评估系统中没有不动产单元 {code}"),
+                format!("the valuation register has no unit {code}"),
+            ),
+            Self::UnitCodeInvalid(code) => lang.pick(
+                format!("评估系统不接受不动产单元号 {code}"),
+                format!("the valuation service refused the unit code {code}"),
+            ),
+            Self::AssessmentNotFound => pick("没有该计税记录", "no such assessment"),
+            Self::BatchSize => pick(
+                "批量导入应为1至500个身份证号码",
+                "a batch must hold 1 to 500 ID numbers",
+            ),
+            Self::PaymentConflict => pick(
+                "该支付流水号已用于另一笔计税或金额",
+                "this transaction id was confirmed for another assessment or amount",
+            ),
+            Self::AmountMismatch { expected, paid } => lang.pick(
+                format!("支付金额 {paid} 分与应纳税额 {expected} 分不符"),
+                format!("paid {paid} fen, but the assessment totals {expected} fen"),
+            ),
+            Self::AlreadyPaid => pick(
+                "该计税已由另一笔支付完成",
+                "the assessment was already paid by another transaction",
+            ),
+            Self::IdempotencyKeyRequired => pick(
+                "需要请求头 Idempotency-Key",
+                "an Idempotency-Key header is required",
+            ),
+            Self::RecordConflict => pick(
+                "该幂等键已用于另一条完税记录",
+                "this idempotency key was used for another record",
+            ),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Payment confirmations from the payment channel (signed body, kit `channel`):
+//! idempotent by the channel's transaction id. Marking the assessment paid and
+//! queueing its paid-tax record for the registry happen in one transaction, so a
+//! paid assessment always has its record in `registry_outbox`.
+
+use super::dto::ConfirmationRequest;
+use super::error::TaxError;
+use super::{TxError, in_transaction};
+use crate::store::{self, outbox};
+use serde::Serialize;
+use spin_sdk::http::Request;
+use yingshang_core::security::audit::AuditEntry;
+use yingshang_core::tax::PaidTaxRecord;
+use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
+use yingshang_kit::clock::rfc3339;
+use yingshang_kit::ids::is_ulid;
+use yingshang_kit::responses::json;
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+#[derive(Debug, Serialize)]
+struct ConfirmationAnswer {
+    assessment_id: String,
+    status: &'static str,
+    transaction_id: String,
+    amount_fen: i64,
+}
+
+/// `POST /payments/confirmations`.
+pub async fn confirm(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    yingshang_kit::channel::verify(ctx, &parts.headers, &bytes).await?;
+    let c: ConfirmationRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;
+    if !is_ulid(&c.assessment_id) {
+        return Err(TaxError::AssessmentNotFound.into());
+    }
+    let paid_at = rfc3339(ctx.now);
+    in_transaction(ctx, db, "confirming a tax payment", async |db: &Db| {
+        if let Some((assessment_id, amount)) = outbox::payment(db, &c.transaction_id).await? {
+            // A repeated confirmation: the same answer; another assessment or amount: 409.
+            return if assessment_id == c.assessment_id && amount == c.amount_fen {
+                Ok(())
+            } else {
+                Err(TaxError::PaymentConflict.into())
+            };
+        }
+        let record = store::assessment(db, &c.assessment_id)
+            .await?
+            .ok_or(TaxError::AssessmentNotFound)?;
+        if c.amount_fen != record.total_fen {
+            return Err(TaxError::AmountMismatch {
+                expected: record.total_fen,
+                paid: c.amount_fen,
+            }
+            .into());
+        }
+        if !outbox::mark_paid(db, &record.id, &c.transaction_id, ctx.now).await? {
+            return Err(TaxError::AlreadyPaid.into());
+        }
+        if !outbox::insert_payment(db, &c.transaction_id, &record.id, c.amount_fen, ctx.now).await?
+        {
+            return Err(TaxError::PaymentConflict.into());
+        }
+        let paid = PaidTaxRecord::of(
+            &record.id,
+            &record.assessment,
+            &record.buyer_id_number,
+            &record.seller_id_number,
+            &c.transaction_id,
+            &paid_at,
+        );
+        let paid_json = serde_json::to_string(&paid)
+            .map_err(|e| TxError::Db(store::corrupt("a paid-tax record", e)))?;
+        outbox::insert_record(db, &record.id, &paid_json, ctx.now).await?;
+        let after = serde_json::json!({ "status": "paid", "transaction_id": c.transaction_id });
+        let entry = AuditEntry::new(
+            "payment-channel",
+            "tax.assessment.paid",
+            format!("tax_assessment/{}", record.id),
+            ctx.now,
+            None,
+            Some(&after),
+        );
+        yingshang_kit::audit::record(ctx, db, &entry).await?;
+        Ok::<(), TxError>(())
+    })
+    .await?;
+    Ok(json(
+        ctx,
+        200,
+        &ConfirmationAnswer {
+            assessment_id: c.assessment_id.clone(),
+            status: "paid",
+            transaction_id: c.transaction_id.clone(),
+            amount_fen: c.amount_fen,
+        },
+    ))
+}
