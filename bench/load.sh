@@ -222,7 +222,10 @@ row_gateway_hello() {
     # requests, with as many connections as give half the measured peak.
     local peak delay=2 conns
     peak=$(awk -F'|' '$1 == "hello: yingshang gateway" {print $2}' "$TMP/rows")
-    conns=$(awk -v r="$peak" -v d="$delay" 'BEGIN { c = int(r / 2 * d / 1000 + 0.5); print (c < 1 ? 1 : c) }')
+    # A connection's cycle is the pause plus the answer's time (the peak's p50).
+    local p50
+    p50=$(awk -F'|' '$1 == "hello: yingshang gateway" {print $3}' "$TMP/rows")
+    conns=$(awk -v r="$peak" -v d="$delay" -v l="$p50" 'BEGIN { c = int(r / 2 * (d + l / 2) / 1000 + 0.5); print (c < 1 ? 1 : c) }')
     cat >"$TMP/paced.lua" <<EOF
 function delay() return $delay end
 EOF
@@ -253,10 +256,10 @@ codes = [r[0] for r in sqlite3.connect(sys.argv[1]).execute(
 print('local codes = {' + ','.join('"%s"' % c for c in codes) + '}')
 print('local i = 0')
 print('wrk.headers["authorization"] = "Bearer %s"' % sys.argv[2])
-print('function request() i = i %% #codes + 1; return wrk.format("GET", "/api/valuation/units/" .. codes[i]) end')
+print('function request() i = i % #codes + 1; return wrk.format("GET", "/api/valuation/units/" .. codes[i]) end')
 EOF
     local first
-    first=$(grep -o '"[0-9A-Z]\{28\}"' "$TMP/valuation.lua" | head -1 | tr -d '"')
+    first=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT min(unit_code) FROM dwellings").fetchone()[0])' "$state/sqlite_db.db")
     curl -fsS -o /dev/null -H "authorization: Bearer $token" "$base/api/valuation/units/$first"
     measure "$label" "$pid" "$base/" "$TMP/valuation.lua"
     stop "$pid"
