@@ -6,6 +6,7 @@
 
 pub mod metering;
 pub mod money;
+pub mod outbox;
 pub mod problem;
 pub mod security;
 pub mod storage;

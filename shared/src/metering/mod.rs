@@ -13,7 +13,7 @@
 //! the period table as data), [`model`] and [`protection`] (socket thresholds and
 //! trips), [`reading`], [`session`] (life cycle, settlement, staleness), [`billing`]
 //! (the billing step), [`statement`] (a site's day), [`dlt645`] (frames),
-//! [`model_plan`] (dated thresholds), [`refund`] (the outbox's retry rule).
+//! [`model_plan`] (dated thresholds).
 
 pub mod billing;
 pub mod dlt645;
@@ -25,7 +25,6 @@ pub mod model_plan;
 pub mod protection;
 pub mod quantity;
 pub mod reading;
-pub mod refund;
 pub mod session;
 pub mod statement;
 pub mod tariff;

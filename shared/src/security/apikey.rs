@@ -434,7 +434,7 @@ pub fn authorize(
 pub const BOOTSTRAP_AGENCY: &str = "bootstrap";
 
 /// Shortest configured bootstrap key accepted; a shorter one never matches, so an
-/// empty or placeholder value cannot open every route.
+/// empty or made-up value cannot open every route.
 pub const MIN_BOOTSTRAP_KEY_LEN: usize = 32;
 
 /// Whether a presented credential (any text: `x-api-key` or a bearer token) is the

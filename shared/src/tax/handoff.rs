@@ -2,29 +2,13 @@
 //! a transfer are paid, and when to try the hand-off again. Records leave through an
 //! outbox written in the transaction that records the payment; a schedule delivers
 //! them with the assessment id as idempotency key (a retry after a lost answer never
-//! registers twice) and backs off exponentially while the registry is unreachable.
+//! registers twice) and backs off while the registry is unreachable ([`crate::outbox`]).
 
 use serde::{Deserialize, Serialize};
 
 use super::assessment::Assessment;
 use super::types::{Payer, TaxKind};
 use crate::money::Fen;
-
-/// The first retry waits this long, in seconds.
-pub const FIRST_RETRY_S: u32 = 30;
-/// No retry waits longer than this (one hour): a record is never given up.
-pub const MAX_RETRY_S: u32 = 3600;
-/// How long a dispatcher holds a record it is sending, in seconds.
-pub const SEND_LEASE_S: u32 = 60;
-
-/// The wait before the next attempt after `failed_attempts` failures (≥ 1):
-/// 30 s, 60 s, 120 s, … capped at one hour.
-pub fn retry_delay_s(failed_attempts: u32) -> u32 {
-    let doublings = failed_attempts.saturating_sub(1).min(16);
-    FIRST_RETRY_S
-        .saturating_mul(1 << doublings)
-        .min(MAX_RETRY_S)
-}
 
 /// One paid tax as the registry needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,19 +78,5 @@ impl PaidTaxRecord {
             payment_transaction_id: payment_transaction_id.to_owned(),
             paid_at: paid_at.to_owned(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(retry_delay_s(1), 30);
-        assert_eq!(retry_delay_s(2), 60);
-        assert_eq!(retry_delay_s(3), 120);
-        assert_eq!(retry_delay_s(8), 3600);
-        assert_eq!(retry_delay_s(u32::MAX), 3600);
     }
 }

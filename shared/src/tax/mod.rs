@@ -10,7 +10,7 @@
 //! - [`assessment`] and [`compute`]: one transfer in, every tax line out (payer, base,
 //!   rate, amount, legal basis, relief), the reduction/exemption declaration, totals.
 //! - [`declaration`]: the printable reduction/exemption declaration.
-//! - [`handoff`]: the paid-tax record for the registry and the hand-off backoff.
+//! - [`handoff`]: the paid-tax record for the registry.
 //! - [`refund`]: the sell-then-buy IIT refund.
 //! - [`risk`]: after-the-fact risk screening of completed transfers.
 //! - [`policy`] and [`dividend`]: the 免申即享 catalogue as data, the matcher, and the

@@ -204,7 +204,7 @@ impl TestApp {
     }
 }
 
-/// Writes `manifest` (with `{wasm:<name>}` placeholders) to a fresh directory and
+/// Writes `manifest` (with `{wasm:<name>}` markers) to a fresh directory and
 /// starts a gateway on it; `tweak` adjusts the options.
 pub async fn try_spawn(
     manifest: &str,

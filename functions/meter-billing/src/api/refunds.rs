@@ -15,7 +15,7 @@ use http_body_util::BodyExt as _;
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::Duration;
-use yingshang_core::metering::refund::{SEND_LEASE_S, retry_delay_s};
+use yingshang_core::outbox::{SEND_LEASE_S, retry_delay_s};
 use yingshang_core::security::channel::HEADER_CHANNEL_SIGNATURE;
 use yingshang_core::security::idempotency::{HEADER_IDEMPOTENCY_KEY, IdempotencyKey};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};

@@ -1,15 +1,16 @@
-//! When to try a refund again. Refunds leave through an outbox: a row written in the
-//! transaction that settles the session, sent to the payment channel by a schedule
-//! with the session id as idempotency key (so a retry after a lost answer never pays
-//! twice), and retried with exponential backoff until the channel says yes.
+//! When to try an outbox delivery again. Messages that must reach another party —
+//! refunds to the payment channel, paid-tax records to the registry — leave through
+//! an outbox row written in the same transaction as the change that causes them, and
+//! a schedule sends them with an idempotency key (so a retry after a lost answer
+//! never acts twice). Failed sends are retried with exponential backoff and never
+//! given up, only spaced out; a dispatcher leases a row while sending so that two
+//! dispatchers running at once do not send the same message together.
 
 /// The first retry waits this long, in seconds.
 pub const FIRST_RETRY_S: u32 = 30;
-/// No retry waits longer than this, in seconds (one hour): a refund is never given
-/// up, only spaced out.
+/// No retry waits longer than this, in seconds (one hour).
 pub const MAX_RETRY_S: u32 = 3600;
-/// How long a dispatcher holds a refund it is sending, in seconds, so that two
-/// dispatchers running at once do not send the same refund at the same time.
+/// How long a dispatcher holds a message it is sending, in seconds.
 pub const SEND_LEASE_S: u32 = 60;
 
 /// The wait before the next attempt after `failed_attempts` failures (≥ 1):
