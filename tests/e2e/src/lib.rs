@@ -337,3 +337,34 @@ impl S3Target {
         hosts.join(", ")
     }
 }
+
+/// A deterministic agency API key for tests: the same seed gives the same key, so a
+/// test can name a key's id without keeping it around.
+pub fn test_key(seed: u8) -> yingshang_core::security::apikey::GeneratedKey {
+    let mut random = [0u8; 40];
+    for (i, b) in random.iter_mut().enumerate() {
+        *b = seed.wrapping_mul(31).wrapping_add(i as u8).wrapping_mul(7);
+    }
+    yingshang_core::security::apikey::generate(&random)
+}
+
+/// Stores the agency key made from `seed` for `agency` with space-separated
+/// `scopes` in the application's `default` database (only its hash, as
+/// `yingshang keys create` does); answers the key.
+pub async fn store_agency_key(app: &TestApp, agency: &str, seed: u8, scopes: &str) -> String {
+    let g = test_key(seed);
+    let db = default_db(app).await;
+    sqlx::query(
+        "INSERT INTO api_keys (key_id, agency_id, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(g.key_id.as_str())
+    .bind(agency)
+    .bind(&g.hash)
+    .bind(scopes)
+    .bind(0_i64)
+    .execute(&db)
+    .await
+    .expect("store an agency key");
+    db.close().await;
+    g.key
+}

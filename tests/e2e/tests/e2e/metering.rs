@@ -8,12 +8,12 @@ use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use yingshang_core::metering::{MilliAmp, SocketModelSpec};
-use yingshang_core::security::apikey;
 use yingshang_core::security::authz::Membership;
 use yingshang_core::security::channel::sign_body;
 use yingshang_core::security::device::sign_device_request;
 use yingshang_core::security::token::{Claims, SigningKey, issue};
 use yingshang_core::security::{AgencyId, Subject};
+use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod devices;
@@ -52,14 +52,6 @@ const DEVICE_SECRET: &str = "device-secret-0123456789abcdef";
 struct Power {
     app: TestApp,
     bootstrap: String,
-}
-
-fn key_from(seed: u8) -> apikey::GeneratedKey {
-    let mut random = [0u8; 40];
-    for (i, b) in random.iter_mut().enumerate() {
-        *b = seed.wrapping_mul(37).wrapping_add(i as u8).wrapping_mul(11);
-    }
-    apikey::generate(&random)
 }
 
 async fn start() -> Power {
@@ -182,20 +174,7 @@ impl Power {
 
     /// Stores an agency API key with these scopes; answers the key.
     async fn agency_key(&self, seed: u8, scopes: &str) -> String {
-        let g = key_from(seed);
-        let db = default_db(&self.app).await;
-        sqlx::query(
-            "INSERT INTO api_keys (key_id, agency_id, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(g.key_id.as_str())
-        .bind("xuchang-power")
-        .bind(&g.hash)
-        .bind(scopes)
-        .bind(0_i64)
-        .execute(&db)
-        .await
-        .unwrap();
-        g.key
+        yingshang_e2e::store_agency_key(&self.app, "xuchang-power", seed, scopes).await
     }
 
     /// Sets up the site and [`SOCKET`] on [`METER`] with the bootstrap key.

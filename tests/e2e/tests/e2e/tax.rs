@@ -7,10 +7,10 @@
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
-use yingshang_core::security::apikey;
 use yingshang_core::security::authz::Membership;
 use yingshang_core::security::token::{Claims, SigningKey, issue};
 use yingshang_core::security::{AgencyId, Subject};
+use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod declaration;
@@ -84,14 +84,6 @@ const CONTRACT_DATE: Date = time::macros::date!(2026 - 03 - 01);
 struct Tax {
     app: TestApp,
     bootstrap: String,
-}
-
-fn key_from(seed: u8) -> apikey::GeneratedKey {
-    let mut random = [0u8; 40];
-    for (i, b) in random.iter_mut().enumerate() {
-        *b = seed.wrapping_mul(41).wrapping_add(i as u8).wrapping_mul(13);
-    }
-    apikey::generate(&random)
 }
 
 /// The manifest with tax's allowed hosts.
@@ -229,20 +221,7 @@ impl Tax {
 
     /// Stores an agency API key with these scopes; answers the key.
     async fn agency_key(&self, seed: u8, scopes: &str) -> String {
-        let g = key_from(seed);
-        let db = default_db(&self.app).await;
-        sqlx::query(
-            "INSERT INTO api_keys (key_id, agency_id, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(g.key_id.as_str())
-        .bind("luoyang-registry")
-        .bind(&g.hash)
-        .bind(scopes)
-        .bind(0_i64)
-        .execute(&db)
-        .await
-        .unwrap();
-        g.key
+        yingshang_e2e::store_agency_key(&self.app, "luoyang-registry", seed, scopes).await
     }
 
     /// Loads the demo register with the bootstrap key; answers (unit code, area m²).

@@ -5,10 +5,10 @@
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use yingshang_core::security::apikey;
 use yingshang_core::security::authz::Membership;
 use yingshang_core::security::token::{Claims, SigningKey, issue};
 use yingshang_core::security::{AgencyId, Subject};
+use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod imports;
@@ -59,14 +59,6 @@ struct Valuation {
     bootstrap: String,
 }
 
-fn key_from(seed: u8) -> apikey::GeneratedKey {
-    let mut random = [0u8; 40];
-    for (i, b) in random.iter_mut().enumerate() {
-        *b = seed.wrapping_mul(31).wrapping_add(i as u8).wrapping_mul(7);
-    }
-    apikey::generate(&random)
-}
-
 async fn start() -> Valuation {
     let bootstrap = key_from(1).key;
     let b = bootstrap.clone();
@@ -108,20 +100,7 @@ impl Valuation {
 
     /// Stores an agency API key with these scopes; answers the key.
     async fn agency_key(&self, seed: u8, scopes: &str) -> String {
-        let g = key_from(seed);
-        let db = default_db(&self.app).await;
-        sqlx::query(
-            "INSERT INTO api_keys (key_id, agency_id, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(g.key_id.as_str())
-        .bind("henan-tax")
-        .bind(&g.hash)
-        .bind(scopes)
-        .bind(0_i64)
-        .execute(&db)
-        .await
-        .unwrap();
-        g.key
+        yingshang_e2e::store_agency_key(&self.app, "henan-tax", seed, scopes).await
     }
 
     async fn load_demo(&self) -> Value {
