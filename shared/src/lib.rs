@@ -8,6 +8,7 @@ pub mod metering;
 pub mod money;
 pub mod outbox;
 pub mod problem;
+pub mod query;
 pub mod security;
 pub mod storage;
 pub mod tax;

@@ -5,9 +5,10 @@ use super::error::TaxError;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use yingshang_core::money::Fen;
+use yingshang_core::security::CreditCode;
 use yingshang_core::tax::{
-    Area, Assessment, CountSource, Family, Holding, HouseCount, IdNumber, LocationClass, Pledge,
-    PropertyUse, SellerFacts,
+    Area, Assessment, CountSource, Enterprise, Family, Holding, HouseCount, IdNumber, KeyGroup,
+    LocationClass, Pledge, PropertyUse, SavingRecord, SellerFacts,
 };
 
 /// Reads a `YYYY-MM-DD` date; `field` names it in the error.
@@ -320,4 +321,179 @@ pub struct ConfirmationRequest {
     pub assessment_id: String,
     /// Amount paid in fen.
     pub amount_fen: i64,
+}
+
+/// An enterprise's attributes as an agency sends them (`PUT /enterprises/{code}`
+/// may leave the code out; a batch names it in every entry).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseDto {
+    /// Unified social credit code.
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    /// Industry code, GB/T 4754 (a section letter and up to four digits).
+    pub industry_code: String,
+    /// 6-digit division code of the registered address.
+    pub region_code: String,
+    /// Employees.
+    pub employees: u32,
+    /// Annual revenue, fen.
+    pub annual_revenue: Fen,
+    /// 小型微利企业.
+    pub small_micro: bool,
+    /// Hires in the year per key group.
+    #[serde(default)]
+    pub key_group_hires: std::collections::BTreeMap<KeyGroup, u32>,
+}
+
+/// `POST /enterprises`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseBatch {
+    /// 1 to 1,000 enterprises.
+    pub enterprises: Vec<EnterpriseDto>,
+}
+
+/// One saving the tax system recorded.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavingDto {
+    /// The sender's id of the record: the same id is recorded once.
+    pub record_id: String,
+    /// Enterprise credit code.
+    pub credit_code: String,
+    /// Policy id.
+    pub policy_id: String,
+    /// Date of the tax event, `YYYY-MM-DD`.
+    pub on: String,
+    /// Amount saved, fen (a correction may be negative).
+    pub saved: Fen,
+}
+
+/// `POST /policies/savings`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavingsBatch {
+    /// 1 to 1,000 records.
+    pub records: Vec<SavingDto>,
+}
+
+/// The demo enterprises file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoEnterprises {
+    /// Enterprises.
+    pub enterprises: Vec<EnterpriseDto>,
+    /// Their savings.
+    pub savings: Vec<SavingDto>,
+}
+
+/// A section letter A–T and up to four digits (GB/T 4754-2017: `C`, `C13`, `C1371`).
+fn industry_code_ok(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    matches!(bytes.next(), Some(b'A'..=b'T'))
+        && text.len() <= 5
+        && bytes.all(|b| b.is_ascii_digit())
+}
+
+/// An id chosen by the sender: 1–64 printable ASCII characters.
+fn record_id_ok(text: &str) -> bool {
+    (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn credit_code(field: String, text: &str) -> Result<CreditCode, TaxError> {
+    CreditCode::parse(text).map_err(|error| TaxError::CreditCode { field, error })
+}
+
+/// Checks an enterprise at the edge; `at` is the JSON pointer of the entry, `path_code`
+/// the code named in the URL, which a code in the body must repeat.
+pub fn enterprise_of(
+    dto: EnterpriseDto,
+    at: &str,
+    path_code: Option<&CreditCode>,
+) -> Result<Enterprise, TaxError> {
+    let field = |name: &str| format!("{at}/{name}");
+    let code = match (dto.credit_code, path_code) {
+        (None, Some(p)) => p.clone(),
+        (None, None) => return Err(TaxError::FieldRequired(field("credit_code"))),
+        (Some(text), path) => {
+            let code = credit_code(field("credit_code"), &text)?;
+            if path.is_some_and(|p| *p != code) {
+                return Err(TaxError::InvalidField {
+                    field: field("credit_code"),
+                    expected_zh: "与路径中的统一社会信用代码一致",
+                    expected_en: "the credit code in the path",
+                });
+            }
+            code
+        }
+    };
+    if !industry_code_ok(&dto.industry_code) {
+        return Err(TaxError::InvalidField {
+            field: field("industry_code"),
+            expected_zh: "国民经济行业分类代码（门类字母加至多4位数字）",
+            expected_en: "a GB/T 4754 industry code (a section letter and up to 4 digits)",
+        });
+    }
+    if dto.region_code.len() != 6 || !dto.region_code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(TaxError::InvalidField {
+            field: field("region_code"),
+            expected_zh: "6位行政区划代码",
+            expected_en: "a 6-digit division code",
+        });
+    }
+    if dto.annual_revenue < Fen::ZERO {
+        return Err(TaxError::InvalidField {
+            field: field("annual_revenue"),
+            expected_zh: "不小于0的金额（分）",
+            expected_en: "an amount in fen, not negative",
+        });
+    }
+    Ok(Enterprise {
+        credit_code: code.as_str().to_owned(),
+        industry_code: dto.industry_code,
+        region_code: dto.region_code,
+        employees: dto.employees,
+        annual_revenue: dto.annual_revenue,
+        small_micro: dto.small_micro,
+        key_group_hires: dto.key_group_hires,
+    })
+}
+
+/// Checks a saving at the edge; `at` is the JSON pointer of the entry.
+pub fn saving_of(dto: SavingDto, at: &str) -> Result<(String, SavingRecord), TaxError> {
+    let field = |name: &str| format!("{at}/{name}");
+    if !record_id_ok(&dto.record_id) {
+        return Err(TaxError::InvalidField {
+            field: field("record_id"),
+            expected_zh: "1至64个可见ASCII字符",
+            expected_en: "1 to 64 printable ASCII characters",
+        });
+    }
+    if !record_id_ok(&dto.policy_id) {
+        return Err(TaxError::InvalidField {
+            field: field("policy_id"),
+            expected_zh: "政策编号（1至64个可见ASCII字符）",
+            expected_en: "a policy id of 1 to 64 printable ASCII characters",
+        });
+    }
+    let code = credit_code(field("credit_code"), &dto.credit_code)?;
+    let on = Date::parse(
+        &dto.on,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| TaxError::InvalidField {
+        field: field("on"),
+        expected_zh: "YYYY-MM-DD 格式的日期",
+        expected_en: "a date YYYY-MM-DD",
+    })?;
+    Ok((
+        dto.record_id,
+        SavingRecord {
+            credit_code: code.as_str().to_owned(),
+            policy_id: dto.policy_id,
+            on,
+            saved: dto.saved,
+        },
+    ))
 }

@@ -2,8 +2,10 @@
 //! tax errors to problem+json. Nothing is logged here.
 
 use yingshang_core::problem::{ApiError, Lang};
+use yingshang_core::security::credit_code::CreditCodeError;
 use yingshang_core::tax::{
-    AreaError, AssessmentError, HouseCountError, IdNumberError, RefundError, RuleSetError,
+    AreaError, AssessmentError, CatalogueError, DividendError, HouseCountError, IdNumberError,
+    RefundError, RuleSetError,
 };
 
 /// Why a tax request cannot be answered as asked.
@@ -58,6 +60,52 @@ pub enum TaxError {
     Refund(RefundError),
     /// No rule set is in force on the date asked (400).
     RuleSet(RuleSetError),
+    /// A credit code is invalid (400).
+    CreditCode {
+        /// Which field.
+        field: String,
+        /// Why.
+        error: CreditCodeError,
+    },
+    /// A field is required (400).
+    FieldRequired(String),
+    /// A field does not hold what it must (400).
+    InvalidField {
+        /// Which field (JSON pointer).
+        field: String,
+        /// What it must hold, in Chinese.
+        expected_zh: &'static str,
+        /// What it must hold, in English.
+        expected_en: &'static str,
+    },
+    /// A query parameter is invalid (400).
+    InvalidParameter {
+        /// Which parameter.
+        field: &'static str,
+        /// What it must hold, in Chinese.
+        expected_zh: &'static str,
+        /// What it must hold, in English.
+        expected_en: &'static str,
+    },
+    /// A query parameter is required (400).
+    ParameterRequired(&'static str),
+    /// A batch of enterprises or savings is empty or too large (400).
+    Batch {
+        /// Entries at most.
+        max: usize,
+    },
+    /// The policy catalogue breaks the catalogue's rules (422).
+    Catalogue(CatalogueError),
+    /// The catalogue version was published with other policies (409).
+    CatalogueVersionConflict(String),
+    /// No policy catalogue was published yet (404).
+    NoCatalogue,
+    /// The tax bureau has no attributes for the enterprise (404).
+    EnterpriseUnknown,
+    /// A saving record id was recorded with other content (409).
+    SavingConflict(String),
+    /// The bill's period cannot be used (422).
+    Dividend(DividendError),
 }
 
 impl ApiError for TaxError {
@@ -73,11 +121,24 @@ impl ApiError for TaxError {
             | Self::BatchSize
             | Self::IdempotencyKeyRequired
             | Self::Refund(_)
-            | Self::RuleSet(_) => 400,
+            | Self::RuleSet(_)
+            | Self::CreditCode { .. }
+            | Self::FieldRequired(_)
+            | Self::InvalidField { .. }
+            | Self::InvalidParameter { .. }
+            | Self::ParameterRequired(_)
+            | Self::Batch { .. } => 400,
             Self::NotAParty => 403,
-            Self::UnitNotFound(_) | Self::AssessmentNotFound => 404,
-            Self::PaymentConflict | Self::AlreadyPaid | Self::RecordConflict => 409,
-            Self::AmountMismatch { .. } => 422,
+            Self::UnitNotFound(_)
+            | Self::AssessmentNotFound
+            | Self::NoCatalogue
+            | Self::EnterpriseUnknown => 404,
+            Self::PaymentConflict
+            | Self::AlreadyPaid
+            | Self::RecordConflict
+            | Self::CatalogueVersionConflict(_)
+            | Self::SavingConflict(_) => 409,
+            Self::AmountMismatch { .. } | Self::Catalogue(_) | Self::Dividend(_) => 422,
             Self::ValuationUnavailable => 503,
         }
     }
@@ -102,6 +163,18 @@ impl ApiError for TaxError {
             Self::RecordConflict => "TAX_REGISTRY_RECORD_CONFLICT",
             Self::Refund(e) => e.code(),
             Self::RuleSet(e) => e.code(),
+            Self::CreditCode { error, .. } => error.code(),
+            Self::FieldRequired(_) => "TAX_FIELD_REQUIRED",
+            Self::InvalidField { .. } => "TAX_FIELD_INVALID",
+            Self::InvalidParameter { .. } => "TAX_PARAMETER_INVALID",
+            Self::ParameterRequired(_) => "TAX_PARAMETER_REQUIRED",
+            Self::Batch { .. } => "TAX_BATCH_SIZE",
+            Self::Catalogue(e) => e.code(),
+            Self::CatalogueVersionConflict(_) => "TAX_POLICY_CATALOGUE_VERSION_CONFLICT",
+            Self::NoCatalogue => "TAX_POLICY_CATALOGUE_MISSING",
+            Self::EnterpriseUnknown => "TAX_ENTERPRISE_UNKNOWN",
+            Self::SavingConflict(_) => "TAX_POLICY_SAVING_CONFLICT",
+            Self::Dividend(e) => e.code(),
         }
     }
 
@@ -174,6 +247,55 @@ impl ApiError for TaxError {
                 "该幂等键已用于另一条完税记录",
                 "this idempotency key was used for another record",
             ),
+            Self::CreditCode { field, error } => lang.pick(
+                format!("{field}：{}", error.message_zh()),
+                format!("{field}: {}", error.message_en()),
+            ),
+            Self::FieldRequired(field) => lang.pick(
+                format!("缺少字段 {field}"),
+                format!("the field {field} is required"),
+            ),
+            Self::InvalidField {
+                field,
+                expected_zh,
+                expected_en,
+            } => lang.pick(
+                format!("{field} 应为{expected_zh}"),
+                format!("{field} must be {expected_en}"),
+            ),
+            Self::InvalidParameter {
+                field,
+                expected_zh,
+                expected_en,
+            } => lang.pick(
+                format!("查询参数 {field} 应为{expected_zh}"),
+                format!("the query parameter {field} must be {expected_en}"),
+            ),
+            Self::ParameterRequired(field) => lang.pick(
+                format!("缺少查询参数 {field}"),
+                format!("the query parameter {field} is required"),
+            ),
+            Self::Batch { max } => lang.pick(
+                format!("批量应为1至{max}条"),
+                format!("a batch must hold 1 to {max} entries"),
+            ),
+            Self::Catalogue(e) => lang.pick(e.message_zh(), e.message_en()),
+            Self::CatalogueVersionConflict(v) => lang.pick(
+                format!("政策目录版本 {v} 已以不同内容发布，请使用新的版本号"),
+                format!(
+                    "catalogue version {v} was published with other policies; use a new version"
+                ),
+            ),
+            Self::NoCatalogue => pick("尚未发布政策目录", "no policy catalogue was published yet"),
+            Self::EnterpriseUnknown => pick(
+                "税务机关尚无该企业的信息",
+                "the tax bureau has no attributes for this enterprise",
+            ),
+            Self::SavingConflict(id) => lang.pick(
+                format!("减免记录 {id} 已以不同内容登记"),
+                format!("saving record {id} was recorded with other content"),
+            ),
+            Self::Dividend(e) => lang.pick(e.message_zh(), e.message_en()),
         }
     }
 }

@@ -15,6 +15,15 @@
 //! | GET | `/risk-flags` | officers |
 //! | POST | `/registry/handoff/dispatch` | agency key `tax:handoff` (schedule) |
 //! | POST | `/dev/registry/records` | the local registry stand-in (signed body) |
+//! | PUT | `/policies/catalogue` | agency key `tax:policy` (the catalogue as data) |
+//! | GET | `/policies/catalogue` | any signed-in user |
+//! | POST | `/policies/match` | agency key `tax:policy` (schedule) |
+//! | POST | `/policies/savings` | agency key `tax:policy` |
+//! | POST | `/policies/demo-data` | agency key `tax:policy` (at start-up) |
+//! | PUT | `/enterprises/{credit_code}` | agency key `tax:policy` |
+//! | POST | `/enterprises` | agency key `tax:policy` (batch) |
+//! | GET | `/enterprises/{credit_code}/policies` | that enterprise's users, officers |
+//! | GET | `/enterprises/{credit_code}/dividend-bill?from=&until=` | that enterprise's users, officers |
 
 mod assessments;
 mod declaration;
@@ -22,16 +31,18 @@ mod dto;
 mod error;
 mod handoff;
 mod payments;
+mod policies;
 mod refunds;
 mod registry;
 mod risk;
 mod valuation;
 
-pub use dto::Basis;
+pub use dto::{Basis, iso};
 
 use error::TaxError;
 use spin_sdk::http::Request;
 use yingshang_core::problem::RequestError;
+use yingshang_core::query::param as query_param;
 use yingshang_core::security::Principal;
 use yingshang_core::security::apikey::Scope;
 use yingshang_core::security::authz::{Role, require_role, require_scope};
@@ -46,6 +57,8 @@ pub const SCOPE_REGISTRY: &str = "tax:registry";
 pub const SCOPE_HANDOFF: &str = "tax:handoff";
 /// Risk records and the screening.
 pub const SCOPE_RISK: &str = "tax:risk";
+/// The tax bureau's policy systems: catalogue, enterprise attributes, savings, matching.
+pub const SCOPE_POLICY: &str = "tax:policy";
 /// The scope an agency key would need to create assessments; only users may, so no
 /// key is ever granted it (agency callers are refused by role).
 pub const SCOPE_ASSESS: &str = "tax:assess";
@@ -65,14 +78,27 @@ enum Route<'p> {
     RiskFlags,
     Dispatch,
     DevRegistry,
+    Catalogue,
+    PolicyMatch,
+    Savings,
+    PolicyDemo,
+    Enterprise(&'p str),
+    Enterprises,
+    EnjoyedPolicies(&'p str),
+    DividendBill(&'p str),
 }
 
 impl Route<'_> {
     /// The methods the route accepts.
     fn allowed(&self) -> &'static [&'static str] {
         match self {
-            Route::Assessment(_) | Route::Declaration(_) | Route::RiskFlags => &["GET"],
-            Route::Holdings(_) => &["PUT"],
+            Route::Assessment(_)
+            | Route::Declaration(_)
+            | Route::RiskFlags
+            | Route::EnjoyedPolicies(_)
+            | Route::DividendBill(_) => &["GET"],
+            Route::Holdings(_) | Route::Enterprise(_) => &["PUT"],
+            Route::Catalogue => &["GET", "PUT"],
             _ => &["POST"],
         }
     }
@@ -96,6 +122,14 @@ fn route(path: &str) -> Option<Route<'_>> {
         ["risk", "screen"] => Some(Route::RiskScreen),
         ["risk-flags"] => Some(Route::RiskFlags),
         ["dev", "registry", "records"] => Some(Route::DevRegistry),
+        ["policies", "catalogue"] => Some(Route::Catalogue),
+        ["policies", "match"] => Some(Route::PolicyMatch),
+        ["policies", "savings"] => Some(Route::Savings),
+        ["policies", "demo-data"] => Some(Route::PolicyDemo),
+        ["enterprises"] => Some(Route::Enterprises),
+        ["enterprises", c] if id(c) => Some(Route::Enterprise(c)),
+        ["enterprises", c, "policies"] if id(c) => Some(Route::EnjoyedPolicies(c)),
+        ["enterprises", c, "dividend-bill"] if id(c) => Some(Route::DividendBill(c)),
         _ => None,
     }
 }
@@ -210,5 +244,16 @@ async fn dispatch(ctx: &RequestContext, req: Request) -> Result<Answer, Failure>
         Route::RiskFlags => risk::list(ctx, &db, req).await,
         Route::Dispatch => handoff::dispatch(ctx, &db, req).await,
         Route::DevRegistry => handoff::dev_registry(ctx, &db, req).await,
+        Route::Catalogue if req.method().as_str() == "PUT" => {
+            policies::publish(ctx, &db, req).await
+        }
+        Route::Catalogue => policies::catalogue(ctx, &db, req).await,
+        Route::PolicyMatch => policies::run_match(ctx, &db, req).await,
+        Route::Savings => policies::record_savings(ctx, &db, req).await,
+        Route::PolicyDemo => policies::demo(ctx, &db, req).await,
+        Route::Enterprise(c) => policies::put_enterprise(ctx, &db, req, &id(c)).await,
+        Route::Enterprises => policies::put_enterprises(ctx, &db, req).await,
+        Route::EnjoyedPolicies(c) => policies::enjoyed(ctx, &db, req, &id(c)).await,
+        Route::DividendBill(c) => policies::bill(ctx, &db, req, &id(c)).await,
     }
 }

@@ -4,9 +4,11 @@
 //!
 //! - this module: registry holdings and assessments;
 //! - [`outbox`]: payments, the registry hand-off outbox and the local registry stand-in;
-//! - [`risk`]: the risk screening's inputs and flags.
+//! - [`risk`]: the risk screening's inputs and flags;
+//! - [`policies`]: 免申即享 catalogues, enterprise attributes, matches and savings.
 
 pub mod outbox;
+pub mod policies;
 pub mod risk;
 
 use time::OffsetDateTime;

@@ -18,6 +18,7 @@ mod failures;
 mod family;
 mod flow;
 mod payments;
+mod policies;
 mod refunds;
 mod risk;
 
