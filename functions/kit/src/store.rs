@@ -12,8 +12,12 @@ use yingshang_core::security::idempotency::{
     Fingerprint, IdempotencyKey, IdempotencyRecord, StoredResponse,
 };
 
-/// Starts a transaction.
-pub const BEGIN: &str = "BEGIN";
+/// Starts a transaction, taking SQLite's write lock at once. A deferred `BEGIN` reads
+/// under a snapshot and upgrades to a writer at its first write; if another
+/// connection committed in between, SQLite answers `SQLITE_BUSY` at once without
+/// waiting on the busy timeout (the snapshot is stale), and the request fails. Every
+/// transaction of the functions writes, so it waits for the lock up front instead.
+pub const BEGIN: &str = "BEGIN IMMEDIATE";
 /// Commits it.
 pub const COMMIT: &str = "COMMIT";
 /// Rolls it back.

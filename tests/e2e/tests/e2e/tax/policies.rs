@@ -453,3 +453,40 @@ async fn demo_policies_load_once_and_are_matched_at_once() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["total"], 16_550_000, "{v}");
 }
+
+/// Matching reads the enterprises due and then writes; with enterprise attributes
+/// written at the same time, every request must still succeed (each transaction
+/// takes the write lock up front and waits for it instead of failing as busy).
+#[tokio::test]
+async fn concurrent_matching_and_attribute_writes_all_succeed() {
+    let t = start().await;
+    let key = t.agency_key(7, "tax:policy").await;
+    assert_eq!(t.publish(&key, CATALOGUE).await.0, 201);
+    let attrs = |employees: u32| {
+        json!({ "industry_code": "C1371", "region_code": "411502", "employees": employees,
+                "annual_revenue": 860_000_000, "small_micro": true })
+    };
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..12u32 {
+        let code = [ENT_A, ENT_B, ENT_C][i as usize % 3];
+        calls.spawn(
+            t.put(&format!("/api/tax/enterprises/{code}"))
+                .header("x-api-key", &key)
+                .json(&attrs(250 + i * 10))
+                .send(),
+        );
+        calls.spawn(
+            t.post("/api/tax/policies/match")
+                .header("x-api-key", &key)
+                .send(),
+        );
+    }
+    for a in calls.join_all().await {
+        let a = a.unwrap();
+        let status = a.status();
+        assert_eq!(status, 200, "{}", a.text().await.unwrap());
+    }
+    // Whatever the order, one more pass leaves nothing due.
+    t.run_match(&key).await;
+    assert_eq!(t.run_match(&key).await["remaining"], 0);
+}
