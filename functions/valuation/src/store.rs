@@ -1,25 +1,31 @@
 //! The only place with the valuation SQL (named constants, `$1…$n` in order, the
-//! subset SQLite and PostgreSQL share) and the Spin calls that run it. Tables are
-//! those of `infra/migrations/sqlite/0002_valuation.sql`.
+//! subset SQLite and PostgreSQL share; the multi-row upsert of results repeats its
+//! shared `$1…$4` in every row) and the Spin calls that run it. Tables are those of
+//! `infra/migrations/sqlite/0002_valuation.sql` (indexes also in 0007).
 
 pub mod imports;
 
-use serde_json::Value as Json;
 use spin_sdk::sqlite::Value;
+use std::cell::RefCell;
 use time::{Date, OffsetDateTime};
-use yingshang_core::money::Fen;
+use yingshang_core::money::{Fen, Rate};
 use yingshang_core::valuation::{
-    Area, AssessError, Assessment, BasePrice, BuildingId, CoefficientTable, CommunityId, Dwelling,
-    DwellingDto, TableData, UnitCode,
+    Area, AssessError, Assessment, BasePrice, BuildingId, CoefficientTable, CommunityId, Dimension,
+    Dwelling, DwellingDto, Factor, TableData, UnitCode,
 };
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::{self, Db, DbError, Row};
 
 const COUNT_DWELLINGS: &str = "SELECT COUNT(*) FROM dwellings";
 const COUNT_DWELLINGS_LIKE: &str = "SELECT COUNT(*) FROM dwellings WHERE unit_code LIKE $1";
-const SELECT_DWELLING: &str = "SELECT unit_code, community_id, building_id, floor, total_storeys, \
-     has_lift, orientation, layout, view_key, build_year, decoration, area_centi_m2, end_unit, structure \
-     FROM dwellings WHERE unit_code = $1";
+/// A dwelling and its community's base prices in one statement (one row per price;
+/// the price columns are NULL when the community has none): a lookup's main read.
+const SELECT_DWELLING_WITH_PRICES: &str = "SELECT d.unit_code, d.community_id, d.building_id, \
+     d.floor, d.total_storeys, d.has_lift, d.orientation, d.layout, d.view_key, d.build_year, \
+     d.decoration, d.area_centi_m2, d.end_unit, d.structure, \
+     b.community_id, b.building_id, b.effective_from, b.price_per_m2_fen \
+     FROM dwellings d LEFT JOIN base_prices b ON b.community_id = d.community_id \
+     WHERE d.unit_code = $1";
 const SELECT_DWELLINGS_AFTER: &str = "SELECT unit_code, community_id, building_id, floor, total_storeys, \
      has_lift, orientation, layout, view_key, build_year, decoration, area_centi_m2, end_unit, structure \
      FROM dwellings WHERE unit_code LIKE $1 AND unit_code > $2 ORDER BY unit_code LIMIT $3";
@@ -51,18 +57,35 @@ const SELECT_RUN: &str = "SELECT id, city_code, unit_prefix, assessed_on, table_
      FROM reassessment_runs WHERE id = $1";
 const ADVANCE_RUN: &str = "UPDATE reassessment_runs SET last_unit = $1, status = $2, updated_at = $3, \
      finished_at = $4 WHERE id = $5 AND last_unit = $6 AND status = 'running'";
-const COUNT_RUN_RESULTS: &str =
-    "SELECT COUNT(*), COUNT(error_code) FROM assessments WHERE run_id = $1";
-const UPSERT_ASSESSMENT: &str = "INSERT INTO assessments (run_id, unit_code, assessed_on, \
+/// Two counts, each answered from an index alone: the primary key (run, unit) for the
+/// results, the partial index of failed results (migration 0007) for the failures.
+/// Reading the rows themselves (`COUNT(error_code)`) made every chunk of a city-wide
+/// run slower than the one before.
+const COUNT_RUN_RESULTS: &str = "SELECT (SELECT COUNT(*) FROM assessments WHERE run_id = $1), \
+     (SELECT COUNT(*) FROM assessments WHERE run_id = $1 AND error_code IS NOT NULL)";
+/// A multi-row upsert of results is this head, one `(…)` per row in `VALUES` (see
+/// [`upsert_assessments_sql`]), then [`UPSERT_ASSESSMENTS_TAIL`].
+const UPSERT_ASSESSMENTS_HEAD: &str = "INSERT INTO assessments (run_id, unit_code, assessed_on, \
      unit_price_fen, total_value_fen, area_centi_m2, base_price_fen, base_price_from, base_price_level, \
-     table_version, factors, error_code, computed_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-     ON CONFLICT (run_id, unit_code) DO UPDATE SET assessed_on = excluded.assessed_on, \
+     table_version, factors, error_code, computed_at) VALUES ";
+const UPSERT_ASSESSMENTS_TAIL: &str = " ON CONFLICT (run_id, unit_code) DO UPDATE SET assessed_on = excluded.assessed_on, \
      unit_price_fen = excluded.unit_price_fen, total_value_fen = excluded.total_value_fen, \
      area_centi_m2 = excluded.area_centi_m2, base_price_fen = excluded.base_price_fen, \
      base_price_from = excluded.base_price_from, base_price_level = excluded.base_price_level, \
      table_version = excluded.table_version, factors = excluded.factors, \
      error_code = excluded.error_code, computed_at = excluded.computed_at";
+/// The parameters every row of one upsert shares, in this order: `$1` run id, `$2`
+/// assessment date, `$3` table version, `$4` computed at.
+const SHARED_PARAMS: usize = 4;
+/// The parameters of each row: unit code, unit price, total value, area, base price,
+/// its date and level, factors, error code.
+const ROW_PARAMS: usize = 9;
+/// Results per upsert statement: one statement instead of this many round trips.
+/// Small on purpose: SQLite finds each `$n` parameter by a linear scan of the
+/// statement's parameter names when binding, so binding grows with the square of the
+/// parameters (500 rows of 13 spent 70 % of a re-assessment there); 32 rows sharing
+/// the four common values (292 parameters) keep it well under the round trips saved.
+pub const UPSERT_BATCH: usize = 32;
 
 /// Where a row came from: the generated demo register.
 pub const SOURCE_DEMO: &str = "demo";
@@ -88,6 +111,9 @@ fn parse_iso(text: &str) -> Option<Date> {
     .ok()
 }
 
+/// Columns of a dwelling in a row (`unit_code` … `structure`).
+const DWELLING_COLUMNS: usize = 14;
+
 fn dwelling_of(row: &Row) -> Result<Dwelling, DbError> {
     let dto = DwellingDto {
         unit_code: row.text(0)?,
@@ -109,9 +135,14 @@ fn dwelling_of(row: &Row) -> Result<Dwelling, DbError> {
 }
 
 fn base_price_of(row: &Row) -> Result<BasePrice, DbError> {
-    let community = row.text(0)?;
-    let building = row.text(1)?;
-    let date = row.text(2)?;
+    base_price_at(row, 0)
+}
+
+/// The base price in columns `at..at + 4` (community, building, date, price).
+fn base_price_at(row: &Row, at: usize) -> Result<BasePrice, DbError> {
+    let community = row.text(at)?;
+    let building = row.text(at + 1)?;
+    let date = row.text(at + 2)?;
     Ok(BasePrice {
         community_id: CommunityId::parse(&community)
             .ok_or_else(|| corrupt("base_prices.community_id", &community))?,
@@ -121,12 +152,41 @@ fn base_price_of(row: &Row) -> Result<BasePrice, DbError> {
         },
         effective_from: parse_iso(&date)
             .ok_or_else(|| corrupt("base_prices.effective_from", &date))?,
-        price_per_m2: Fen(row.int(3)?),
+        price_per_m2: Fen(row.int(at + 3)?),
     })
 }
 
+/// Tables cached per instance: at most this many.
+const CACHED_TABLES: usize = 8;
+
+thread_local! {
+    /// Parsed coefficient tables by their exact stored JSON. An instance serves many
+    /// requests, and parsing and checking a table (6.5 KB of JSON) was a large part of
+    /// each lookup. Only the identical text hits, so a cached table is exactly what
+    /// parsing the row again would give; nothing can go stale.
+    static TABLES: RefCell<Vec<(String, CoefficientTable)>> = const { RefCell::new(Vec::new()) };
+}
+
 fn table_of(row: &Row) -> Result<CoefficientTable, DbError> {
-    serde_json::from_str(&row.text(0)?).map_err(|e| corrupt("coefficient_tables.data", e))
+    let text = row.text(0)?;
+    let cached = TABLES.with_borrow(|tables| {
+        tables
+            .iter()
+            .find(|(data, _)| *data == text)
+            .map(|(_, table)| table.clone())
+    });
+    if let Some(table) = cached {
+        return Ok(table);
+    }
+    let table: CoefficientTable =
+        serde_json::from_str(&text).map_err(|e| corrupt("coefficient_tables.data", e))?;
+    TABLES.with_borrow_mut(|tables| {
+        if tables.len() >= CACHED_TABLES {
+            tables.remove(0);
+        }
+        tables.push((text, table.clone()));
+    });
+    Ok(table)
 }
 
 fn collect<T>(rows: Vec<Row>, f: fn(&Row) -> Result<T, DbError>) -> Result<Vec<T>, DbError> {
@@ -151,12 +211,26 @@ pub async fn count_dwellings_with_prefix(db: &Db, prefix: &str) -> Result<i64, D
     )
 }
 
-/// The registered dwelling with this unit code.
-pub async fn dwelling(db: &Db, code: &UnitCode) -> Result<Option<Dwelling>, DbError> {
-    db.query_one(SELECT_DWELLING, vec![db::text(code.as_str())])
-        .await?
-        .map(|r| dwelling_of(&r))
-        .transpose()
+/// The registered dwelling with this unit code and every base price of its community
+/// (its own and its buildings').
+pub async fn dwelling_with_prices(
+    db: &Db,
+    code: &UnitCode,
+) -> Result<Option<(Dwelling, Vec<BasePrice>)>, DbError> {
+    let rows = db
+        .query(SELECT_DWELLING_WITH_PRICES, vec![db::text(code.as_str())])
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let dwelling = dwelling_of(first)?;
+    let mut prices = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if row.opt_text(DWELLING_COLUMNS)?.is_some() {
+            prices.push(base_price_at(row, DWELLING_COLUMNS)?);
+        }
+    }
+    Ok(Some((dwelling, prices)))
 }
 
 /// Up to `limit` dwellings whose unit code starts with `prefix`, after `after`, in
@@ -393,47 +467,127 @@ pub async fn advance_run(
     Ok(db.execute(ADVANCE_RUN, params).await? == 1)
 }
 
-/// Stores (or replaces) the result for one dwelling of a run.
-pub async fn upsert_assessment(
-    db: &Db,
-    run_id: &str,
+/// The upsert statement for `rows` results: row `r` (from 0) is
+/// `($1, $p+1, $2, $p+2 … $p+7, $3, $p+8, $p+9, $4)` with `p = 4 + 9r`.
+fn upsert_assessments_sql(rows: usize) -> String {
+    let mut sql = String::with_capacity(
+        UPSERT_ASSESSMENTS_HEAD.len() + UPSERT_ASSESSMENTS_TAIL.len() + rows * 64,
+    );
+    sql.push_str(UPSERT_ASSESSMENTS_HEAD);
+    for row in 0..rows {
+        let p = |k: usize| format!("${}", SHARED_PARAMS + row * ROW_PARAMS + k);
+        let values = [
+            "$1".to_owned(),
+            p(1),
+            "$2".to_owned(),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            "$3".to_owned(),
+            p(8),
+            p(9),
+            "$4".to_owned(),
+        ];
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        sql.push_str(&values.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(UPSERT_ASSESSMENTS_TAIL);
+    sql
+}
+
+/// A factor as stored in `assessments.factors`: its fields in sorted order, the order
+/// the text always had (it was written through a `serde_json::Value`, whose objects
+/// sort their keys), without building that value for every dwelling.
+#[derive(serde::Serialize)]
+struct StoredFactor<'a> {
+    coefficient_ppm: Rate,
+    dimension: Dimension,
+    value: &'a str,
+}
+
+/// The factors of an assessment as stored JSON text.
+fn stored_factors(factors: &[Factor]) -> Result<String, DbError> {
+    let stored: Vec<StoredFactor<'_>> = factors
+        .iter()
+        .map(|f| StoredFactor {
+            coefficient_ppm: f.coefficient,
+            dimension: f.dimension,
+            value: &f.value,
+        })
+        .collect();
+    serde_json::to_string(&stored).map_err(|e| corrupt("factors to store", e))
+}
+
+/// Appends the [`ROW_PARAMS`] parameters of one result.
+fn assessment_params(
+    params: &mut Vec<Value>,
     unit_code: &UnitCode,
-    assessed_on: Date,
-    table_version: &str,
     result: &Result<Assessment, AssessError>,
-    now: OffsetDateTime,
 ) -> Result<(), DbError> {
-    let (values, error_code) = match result {
+    params.push(db::text(unit_code.as_str()));
+    match result {
         Ok(a) => {
-            let factors: Json =
-                serde_json::to_value(&a.factors).map_err(|e| corrupt("factors to store", e))?;
+            let factors = stored_factors(&a.factors)?;
             let level = serde_json::to_value(a.base_price.level)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned));
-            (
-                vec![
-                    db::int(a.unit_price_per_m2.get()),
-                    db::int(a.total_value.get()),
-                    db::int(a.area_m2.centi_m2()),
-                    db::int(a.base_price.amount.get()),
-                    db::text(iso(a.base_price.effective_from)),
-                    db::opt_text(level),
-                    db::text(factors.to_string()),
-                ],
-                None,
-            )
+            params.extend([
+                db::int(a.unit_price_per_m2.get()),
+                db::int(a.total_value.get()),
+                db::int(a.area_m2.centi_m2()),
+                db::int(a.base_price.amount.get()),
+                db::text(iso(a.base_price.effective_from)),
+                db::opt_text(level),
+                db::text(factors),
+                db::opt_int(None),
+            ]);
         }
-        Err(e) => (vec![db::opt_int(None); 7], Some(e.code())),
-    };
-    let mut params = vec![
+        Err(e) => {
+            params.extend(std::iter::repeat_n(db::opt_int(None), 7));
+            params.push(db::text(e.code()));
+        }
+    }
+    Ok(())
+}
+
+/// Stores (or replaces) the results of a run for these dwellings, [`UPSERT_BATCH`]
+/// rows per statement. `results[i]` is the result of `dwellings[i]`.
+pub async fn upsert_assessments(
+    db: &Db,
+    run_id: &str,
+    dwellings: &[Dwelling],
+    results: &[Result<Assessment, AssessError>],
+    assessed_on: Date,
+    table_version: &str,
+    now: OffsetDateTime,
+) -> Result<(), DbError> {
+    let shared = [
         db::text(run_id),
-        db::text(unit_code.as_str()),
         db::text(iso(assessed_on)),
+        db::text(table_version),
+        db::int(unix_ms(now)),
     ];
-    params.extend(values[..6].iter().cloned());
-    params.push(db::text(table_version));
-    params.push(values[6].clone());
-    params.push(db::opt_text(error_code));
-    params.push(db::int(unix_ms(now)));
-    db.execute(UPSERT_ASSESSMENT, params).await.map(drop)
+    let rows: Vec<_> = dwellings.iter().zip(results).collect();
+    let full_rows = UPSERT_BATCH.min(rows.len());
+    let full = upsert_assessments_sql(full_rows);
+    for batch in rows.chunks(UPSERT_BATCH) {
+        let mut params = Vec::with_capacity(SHARED_PARAMS + batch.len() * ROW_PARAMS);
+        params.extend(shared.iter().cloned());
+        for (d, r) in batch {
+            assessment_params(&mut params, d.unit_code(), r)?;
+        }
+        let partial;
+        let sql = if batch.len() == full_rows {
+            &full
+        } else {
+            partial = upsert_assessments_sql(batch.len());
+            &partial
+        };
+        db.query(sql, params).await?;
+    }
+    Ok(())
 }

@@ -29,11 +29,13 @@ pub async fn lookup(
         Some(text) => parse_date("date", text)?,
         None => default_assessment_date(ctx.now),
     };
-    let dwelling = store::dwelling(db, &code)
+    let (dwelling, stored) = store::dwelling_with_prices(db, &code)
         .await
         .map_err(|e| ctx.internal("loading a dwelling", e))?
         .ok_or_else(|| ValuationError::UnitNotFound(code.to_string()))?;
-    let prices = stored_prices(ctx, db, &dwelling).await?;
+    // Stored prices were checked on the way in; a failure here is corrupt data.
+    let prices =
+        BasePrices::new(stored).map_err(|e| ctx.internal("indexing stored base prices", e))?;
     let tables = store::tables_for(db, dwelling.unit_code().division_code())
         .await
         .map_err(|e| ctx.internal("loading coefficient tables", e))?;
