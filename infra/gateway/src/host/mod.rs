@@ -4,6 +4,7 @@
 pub mod key_value;
 pub mod outbound;
 pub mod sqlite;
+mod sqlite_statement;
 pub mod variables;
 
 /// Marks the store data as the host for the Spin interfaces in `bindgen!`'s

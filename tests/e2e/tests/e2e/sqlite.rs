@@ -97,6 +97,49 @@ async fn a_transaction_spans_calls_on_one_connection() {
     app.shutdown().await;
 }
 
+/// A guest that ends its request inside a transaction (here it never commits) must
+/// not leave the pooled connection in that transaction: the next requests' writes
+/// would join it and never be committed, and every other writer would wait on its
+/// lock. What the abandoned transaction wrote is gone; what came after is in the file.
+#[tokio::test]
+async fn an_abandoned_transaction_is_rolled_back_and_does_not_leak() {
+    let app = spawn(APP, |_| {}).await;
+    sql(&app, json!({"sql": "CREATE TABLE acct (n INTEGER)"})).await;
+    for round in 0..3 {
+        let v = sql(
+            &app,
+            json!({"batch": [
+                {"sql": "BEGIN IMMEDIATE"},
+                {"sql": "INSERT INTO acct VALUES (?)", "params": [100 + round]}
+            ]}),
+        )
+        .await;
+        assert!(v[1].get("error").is_none(), "{v}");
+        let v = sql(
+            &app,
+            json!({"sql": "INSERT INTO acct VALUES (?)", "params": [round]}),
+        )
+        .await;
+        assert!(v.get("error").is_none(), "{v}");
+    }
+    // A separate connection to the file sees only the committed rows, and can write.
+    let path = app.state.path().join("state/sqlite_db.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let rows: Vec<i64> = sqlx::query_scalar("SELECT n FROM acct ORDER BY n")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, [0, 1, 2]);
+    sqlx::query("INSERT INTO acct VALUES (9)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn access_denied_before_no_such_database() {
     let rc_dir = tempfile::tempdir().unwrap();
