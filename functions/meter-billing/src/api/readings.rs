@@ -143,20 +143,26 @@ pub async fn post(
     let signed_path = path_and_query(&req);
     let (parts, body) = req.into_parts();
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    // The socket is loaded with the secret (one query per reading, not two); it is
+    // the path's socket once `require_own` has matched the device to the path.
+    let mut found: Option<SocketRecord> = None;
     let verified = device::verify(
         ctx,
         &parts.headers,
         "POST",
         &signed_path,
         &bytes,
-        async |id| store::device_secret(db, id.as_str()).await,
+        async |id| {
+            let row = store::socket_and_secret_by_meter(db, id.as_str()).await?;
+            Ok(row.map(|(socket, secret)| {
+                found = Some(socket);
+                secret
+            }))
+        },
     )
     .await?;
     device::require_own(ctx, &verified, meter_path)?;
-    let socket = store::socket_by_meter(db, meter_path)
-        .await
-        .map_err(|e| ctx.internal("loading a socket", e))?
-        .ok_or(PowerError::SocketNotFound)?;
+    let socket = found.ok_or(PowerError::SocketNotFound)?;
     let readings = parse_readings(&parts.headers, &bytes, &socket.meter)?;
     let actor = format!("device:{}", verified.device_id);
     let answer = in_transaction(ctx, db, "applying readings", async |db: &Db| {

@@ -25,7 +25,9 @@ const SELECT_SOCKET: &str = "SELECT socket_id, site_id, meter_id, models, tariff
      last_reading_at FROM power_sockets WHERE socket_id = $1";
 const SELECT_SOCKET_BY_METER: &str = "SELECT socket_id, site_id, meter_id, models, tariff, \
      last_register_wh, last_reading_at FROM power_sockets WHERE meter_id = $1";
-const SELECT_DEVICE_SECRET: &str = "SELECT device_secret FROM power_sockets WHERE meter_id = $1";
+// A reading's one look-up: the socket to bill and the secret its signature is checked with.
+const SELECT_SOCKET_AND_SECRET_BY_METER: &str = "SELECT socket_id, site_id, meter_id, models, \
+     tariff, last_register_wh, last_reading_at, device_secret FROM power_sockets WHERE meter_id = $1";
 const INSERT_SOCKET: &str = "INSERT INTO power_sockets (socket_id, site_id, meter_id, device_secret, \
      models, tariff, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
 const UPDATE_SOCKET: &str = "UPDATE power_sockets SET site_id = $1, meter_id = $2, \
@@ -134,12 +136,16 @@ pub async fn socket_by_meter(db: &Db, meter: &str) -> Result<Option<SocketRecord
     row.as_ref().map(socket_of).transpose()
 }
 
-/// The device secret of a meter (to verify its signature; never answered).
-pub async fn device_secret(db: &Db, meter: &str) -> Result<Option<String>, DbError> {
+/// The socket of a meter with its device secret (to verify the meter's signature;
+/// the secret is never answered). One query, as a reading needs both.
+pub async fn socket_and_secret_by_meter(
+    db: &Db,
+    meter: &str,
+) -> Result<Option<(SocketRecord, String)>, DbError> {
     let row = db
-        .query_one(SELECT_DEVICE_SECRET, vec![db::text(meter)])
+        .query_one(SELECT_SOCKET_AND_SECRET_BY_METER, vec![db::text(meter)])
         .await?;
-    row.map(|r| r.text(0)).transpose()
+    row.map(|r| Ok((socket_of(&r)?, r.text(7)?))).transpose()
 }
 
 /// A socket's set-up as the operator gives it.
