@@ -12,7 +12,11 @@
 #   bench/load.sh --smoke    1 run of 1 s per row; skips rows whose tools are missing
 #
 # Environment: DURATION (s per run, default 10), RUNS (default 3), CONNECTIONS
-# (default 32), THREADS (wrk threads, default 1), PORT_BASE (default 39100).
+# (default 32), THREADS (wrk threads, default 1), PORT_BASE (default 39100), ROWS
+# (`hello`: only the hello rows, half-peak latency and start-up; default all);
+# meter row (bench/loadgen): METER_CONNECTIONS (default 16, 4 meters each) and
+# METER_RATE (open-loop readings/s, default 2000). Exits 1 if the meter row's
+# billing check fails.
 # Loopback only; bounded: about (2 + RUNS * DURATION) s per row plus builds.
 set -euo pipefail
 
@@ -24,11 +28,17 @@ RUNS=${RUNS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 PORT_BASE=${PORT_BASE:-39100}
+# ROWS=hello: only the hello rows, the gateway at half of its peak and start-up.
+ROWS=${ROWS:-all}
 WARMUP=2
 if ((SMOKE)); then DURATION=1; RUNS=1; WARMUP=1; fi
 WASMTIME_VERSION=48.0.8
 # The crate of the meter webhook function, once it exists.
 METER_CRATE=${METER_CRATE:-meter-billing}
+# The meter row: closed-loop connections (4 meters each) and the open-loop rate.
+METER_CONNECTIONS=${METER_CONNECTIONS:-16}
+METER_RATE=${METER_RATE:-2000}
+METER_FAILED=0
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/yingshang-load.XXXXXX")
 PIDS=()
@@ -89,6 +99,11 @@ build() {
     if [[ -f "functions/$METER_CRATE/Cargo.toml" ]] &&
         cargo build --target wasm32-wasip2 --profile wasm -p "$METER_CRATE"; then
         METER_OK=1
+    fi
+    # The meter row's driver: every reading must be signed at send time.
+    LOADGEN=""
+    if ((METER_OK)) && cargo build --release -p yingshang-loadgen; then
+        LOADGEN="$ROOT/target/release/loadgen"
     fi
 }
 
@@ -218,22 +233,42 @@ row_gateway_hello() {
     local pid=$PID
     wait_ok "http://127.0.0.1:$port/" "$pid"
     measure "hello: yingshang gateway" "$pid" "http://127.0.0.1:$port/"
-    # Latency at half of the peak rate: each connection waits DELAY ms between
-    # requests, with as many connections as give half the measured peak.
-    local peak delay=2 conns
+    # Latency at half of the peak rate. Open loop (bench/loadgen --rate): requests
+    # leave at fixed intervals whatever the answers do, and latency counts from the
+    # intended send time, so a stall shows in p99 instead of slowing the load down.
+    local peak half
     peak=$(awk -F'|' '$1 == "hello: yingshang gateway" {print $2}' "$TMP/rows")
-    # A connection's cycle is the pause plus the answer's time (the peak's p50).
-    local p50
-    p50=$(awk -F'|' '$1 == "hello: yingshang gateway" {print $3}' "$TMP/rows")
-    conns=$(awk -v r="$peak" -v d="$delay" -v l="$p50" 'BEGIN { c = int(r / 2 * (d + l / 2) / 1000 + 0.5); print (c < 1 ? 1 : c) }')
-    cat >"$TMP/paced.lua" <<EOF
-function delay() return $delay end
-EOF
+    half=$(awk -v r="$peak" 'BEGIN { printf "%.0f", r / 2 }')
+    if [[ -z "${LOADGEN:-}" ]] && cargo build --release -p yingshang-loadgen >&2; then
+        LOADGEN="$ROOT/target/release/loadgen"
+    fi
     : >"$TMP/half"
-    for _ in $(seq "$RUNS"); do
-        wrk_once "http://127.0.0.1:$port/" "$conns" "$DURATION" "$TMP/paced.lua" >>"$TMP/half"
-    done
-    HALF="$(awk '{print $1}' "$TMP/half" | median) $(awk '{print $2}' "$TMP/half" | median) $(awk '{print $3}' "$TMP/half" | median) $conns $peak"
+    if [[ -n "${LOADGEN:-}" ]]; then
+        echo / >"$TMP/hello.paths"
+        for _ in $(seq "$RUNS"); do
+            "$LOADGEN" get --url "http://127.0.0.1:$port" --paths "$TMP/hello.paths" \
+                --connections "$CONNECTIONS" --rate "$half" --warmup "$WARMUP" \
+                --duration "$DURATION" 2>/dev/null | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+print(r["rps"], r["p50_ms"], r["p99_ms"], r["errors"])' >>"$TMP/half" || log "a paced run failed"
+        done
+        HALF_HOW="open loop (bench/loadgen --rate $half, $CONNECTIONS connections)"
+    else
+        # wrk cannot pace: each connection pauses 2 ms after each answer, so its
+        # cycle is the pause plus the answer. A calibration run scales the number
+        # of connections to the rate it reached.
+        local conns got
+        conns=$(awk -v r="$half" 'BEGIN { c = int(r * 2 / 1000 + 0.5); print (c < 1 ? 1 : c) }')
+        echo 'function delay() return 2 end' >"$TMP/paced.lua"
+        got=$(wrk_once "http://127.0.0.1:$port/" "$conns" "$WARMUP" "$TMP/paced.lua" | awk '{print $1}')
+        conns=$(awk -v c="$conns" -v r="$half" -v g="$got" 'BEGIN { n = (g > 0) ? int(c * r / g + 0.5) : c; print (n < 1 ? 1 : n) }')
+        for _ in $(seq "$RUNS"); do
+            wrk_once "http://127.0.0.1:$port/" "$conns" "$DURATION" "$TMP/paced.lua" >>"$TMP/half"
+        done
+        HALF_HOW="closed loop (wrk, $conns connections, 2 ms pause after each answer)"
+    fi
+    HALF="$(awk '{print $1}' "$TMP/half" | median) $(awk '{print $2}' "$TMP/half" | median) $(awk '{print $3}' "$TMP/half" | median) $(awk '{print $4}' "$TMP/half" | median) $peak"
     stop "$pid"
 }
 
@@ -268,10 +303,49 @@ EOF
 row_meter() {
     local label="meter webhook: gateway"
     if ((!METER_OK)); then unavailable "$label" "not yet available"; return; fi
-    # Each webhook must carry a fresh device signature (HMAC over method, path,
-    # timestamp, nonce and body hash, in a replay window), which wrk cannot compute:
-    # the driver for it is to be written with the function's route and device store.
-    unavailable "$label" "component present; signed driver not yet written"
+    if [[ -z "$LOADGEN" ]]; then unavailable "$label" "loadgen did not build"; return; fi
+    # Each webhook carries a fresh device signature (HMAC over method, path, timestamp,
+    # nonce and body hash), which wrk cannot compute: bench/loadgen signs at send
+    # time. It sets up the site, sockets and paid sessions through the API (agency
+    # key, citizen token, the channel's signature: the secret is given to the
+    # gateway as a --variable), and checks afterwards, through the API, that each
+    # session was charged exactly the readings answered 2xx.
+    local port=$((PORT_BASE + 80)) state="$TMP/state-meter" channel
+    channel=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+    gateway gw-meter "$ROOT/spin.toml" "$state" "$port" --variable "payment_channel_secret=$channel"
+    local pid=$PID base="http://127.0.0.1:$port" key token i
+    wait_ok "$base/.well-known/spin/health" "$pid"
+    key=$("$GATEWAY" keys create --agency loadgen-power --scope power:operate --state-dir "$state")
+    token=$("$GATEWAY" dev token --role citizen --sub loadgen --hours 2 --state-dir "$state")
+    local common=(meter --url "$base" --agency-key "$key" --token "$token" --channel-secret "$channel"
+        --connections "$METER_CONNECTIONS" --meters "$((METER_CONNECTIONS * 4))")
+    log "measuring: $label ($METER_CONNECTIONS connections, closed loop)"
+    : >"$TMP/meter.json"
+    for i in $(seq "$RUNS"); do
+        "$LOADGEN" "${common[@]}" --warmup "$WARMUP" --duration "$DURATION" >>"$TMP/meter.json" ||
+            METER_FAILED=1
+    done
+    # Open loop: meters do not wait for each other, so 4× the connections (later
+    # flags win), each reading measured from when it was due.
+    log "measuring: $label (open loop, $METER_RATE readings/s)"
+    "$LOADGEN" "${common[@]}" --connections "$((METER_CONNECTIONS * 4))" \
+        --meters "$((METER_CONNECTIONS * 16))" --rate "$METER_RATE" --warmup "$WARMUP" \
+        --duration "$DURATION" >"$TMP/meter-open.json" || METER_FAILED=1
+    # Medians of the closed-loop runs; the open-loop run as measured.
+    python3 - "$TMP/meter.json" "$TMP/meter-open.json" "$label" "$(peak_mib "$pid")" \
+        >>"$TMP/rows" 3>"$TMP/meter-open" <<'EOF'
+import json, os, statistics, sys
+runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+med = lambda k: statistics.median_low([r[k] for r in runs]) if runs else "nan"
+print("%s|%s|%s|%s|%s|%s" % (sys.argv[3], med("rps"), med("p50_ms"), med("p99_ms"), med("errors"), sys.argv[4]))
+o = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+v = [r["verification"]["passed"] for r in runs + o if "verification" in r]
+with os.fdopen(3, "w") as f:
+    if o:
+        f.write("%s %s %s %s %s %s\n" % (o[0]["rate"], o[0]["rps"], o[0]["p50_ms"], o[0]["p99_ms"], o[0]["errors"],
+            "passed" if v and all(v) else "FAILED"))
+EOF
+    stop "$pid"
 }
 
 # ---------------------------------------------------------------- start-up
@@ -326,13 +400,27 @@ report() {
         { printf "| %s | %.0f | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, ratio($2, wt), ratio($2, nat) }
     ' "$TMP/rows"
     if [[ -n "${HALF:-}" ]]; then
-        read -r hrps hp50 hp99 hconns hpeak <<<"$HALF"
+        read -r hrps hp50 hp99 herr hpeak <<<"$HALF"
         echo
-        echo "## Gateway hello at half of its peak ($hpeak req/s): $hconns connections, 2 ms pause each"
+        echo "## Gateway hello at half of its peak ($hpeak req/s): $HALF_HOW, median of $RUNS runs"
         echo
-        echo "| achieved req/s | p50 ms | p99 ms | p99 < 5 ms |"
-        echo "|---:|---:|---:|---|"
-        awk -v r="$hrps" -v a="$hp50" -v b="$hp99" 'BEGIN { printf "| %.0f | %s | %s | %s |\n", r, a, b, (b + 0 < 5 ? "yes" : "NO") }'
+        echo "| achieved req/s | share of peak | p50 ms | p99 ms | errors | p99 < 5 ms |"
+        echo "|---:|---:|---:|---:|---:|---|"
+        awk -v r="$hrps" -v p="$hpeak" -v a="$hp50" -v b="$hp99" -v e="$herr" \
+            'BEGIN { printf "| %.0f | %.0f %% | %s | %s | %s | %s |\n", r, (p > 0 ? 100 * r / p : 0), a, b, e, (b + 0 < 5 ? "yes" : "NO") }'
+    fi
+    if [[ -s "$TMP/meter-open" ]]; then
+        read -r mrate mrps mp50 mp99 merr mver <"$TMP/meter-open"
+        echo
+        echo "## Meter webhook, open loop at $mrate readings/s (latency from the intended send time)"
+        echo
+        echo "The meter row above is bench/loadgen, not wrk: closed loop, $METER_CONNECTIONS connections,"
+        echo "4 meters each, every reading signed at send time. Here: $((METER_CONNECTIONS * 4)) connections."
+        echo
+        echo "| achieved req/s | p50 ms | p99 ms | errors | p99 < 50 ms | billing check (all runs) |"
+        echo "|---:|---:|---:|---:|---|---|"
+        awk -v r="$mrps" -v a="$mp50" -v b="$mp99" -v e="$merr" -v v="$mver" \
+            'BEGIN { printf "| %.0f | %s | %s | %s | %s | %s |\n", r, a, b, e, (b + 0 < 50 ? "yes" : "NO"), v }'
     fi
     echo
     echo "## Start-up of \`yingshang up\` (hello manifest), ms"
@@ -350,10 +438,13 @@ main() {
     row_native
     row_wasmtime
     row_gateway_hello
-    row_valuation
-    row_meter
+    if [[ "$ROWS" != hello ]]; then
+        row_valuation
+        row_meter
+    fi
     startups
     report
+    if ((METER_FAILED)); then log "meter row: the billing check FAILED (see above)"; exit 1; fi
 }
 
 main

@@ -1,0 +1,207 @@
+//! Command-line options, parsed by hand: a handful of `--name value` flags does not
+//! justify a parser dependency in a benchmark tool.
+
+use anyhow::{Context, bail};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The usage text, printed on `--help` and on a bad flag.
+pub const USAGE: &str = "\
+loadgen SCENARIO --url http://127.0.0.1:PORT [options]
+
+Scenarios:
+  meter   set up a site, --meters sockets with device secrets, a flat tariff and one
+          paid session per socket (operator API, payment-channel signature), then post
+          signed readings; verify the billing through the API afterwards
+  get     GET the paths of --paths FILE (one per line, cycled)
+
+Load (closed loop unless --rate is given):
+  --connections N      keep-alive HTTP/1.1 connections (default 32)
+  --duration S         measured seconds (default 10)
+  --warmup S           seconds of load before measuring (default 2)
+  --rate R             open loop: R requests/s at constant intervals; latency from
+                       the intended send time (no coordinated omission)
+
+meter:
+  --meters M           sockets/meters, a multiple of --connections is best (default 64)
+  --agency-key KEY     an agency API key with scope power:operate
+  --token TOKEN        a citizen bearer token (owns the sessions)
+  --channel-secret S   the application's payment_channel_secret
+  --prepaid-fen F      prepay per session (default 100000, i.e. 1000 yuan)
+  --step-wh W          register rise per reading (default 1)
+  --run-id N           0-99999, makes ids unique per run (default: from the clock)
+
+get:
+  --paths FILE         paths, one per line
+  --header 'k: v'      a header on every request (repeatable)
+
+Output: one JSON line on stdout, a human summary on stderr. Exit code 1 if the
+meter verification fails.
+";
+
+/// Which workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// Signed meter readings.
+    Meter,
+    /// GETs of a list of paths.
+    Get,
+}
+
+/// Everything the command line says.
+#[derive(Debug, Clone)]
+pub struct Args {
+    /// The workload.
+    pub scenario: Scenario,
+    /// `http://host:port`, no trailing slash.
+    pub url: String,
+    /// Connections.
+    pub connections: usize,
+    /// Measured time.
+    pub duration: Duration,
+    /// Unmeasured time first.
+    pub warmup: Duration,
+    /// Open-loop rate (requests/s).
+    pub rate: Option<f64>,
+    /// Meter scenario settings.
+    pub meter: MeterArgs,
+    /// GET scenario: the paths file.
+    pub paths: Option<PathBuf>,
+    /// GET scenario: extra headers.
+    pub headers: Vec<(String, String)>,
+}
+
+/// The meter scenario's settings.
+#[derive(Debug, Clone, Default)]
+pub struct MeterArgs {
+    /// Number of meters.
+    pub meters: usize,
+    /// Operator key.
+    pub agency_key: Option<String>,
+    /// Customer token.
+    pub token: Option<String>,
+    /// Channel HMAC secret.
+    pub channel_secret: Option<String>,
+    /// Prepay per session, fen.
+    pub prepaid_fen: i64,
+    /// Wh per reading.
+    pub step_wh: u64,
+    /// Unique run number.
+    pub run_id: Option<u32>,
+}
+
+fn secs(v: &str) -> anyhow::Result<Duration> {
+    let s: f64 = v
+        .parse()
+        .with_context(|| format!("not a number of seconds: {v}"))?;
+    anyhow::ensure!(s >= 0.0 && s.is_finite(), "seconds must be ≥ 0: {v}");
+    Ok(Duration::from_secs_f64(s))
+}
+
+/// Parses `argv` (without the program name).
+pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
+    let mut it = argv.into_iter();
+    let scenario = match it.next().as_deref() {
+        Some("meter") => Scenario::Meter,
+        Some("get") => Scenario::Get,
+        Some("--help" | "-h") | None => bail!("{USAGE}"),
+        Some(other) => bail!("unknown scenario `{other}`\n\n{USAGE}"),
+    };
+    let mut a = Args {
+        scenario,
+        url: String::new(),
+        connections: 32,
+        duration: Duration::from_secs(10),
+        warmup: Duration::from_secs(2),
+        rate: None,
+        meter: MeterArgs {
+            meters: 64,
+            prepaid_fen: 100_000,
+            step_wh: 1,
+            ..MeterArgs::default()
+        },
+        paths: None,
+        headers: Vec::new(),
+    };
+    while let Some(flag) = it.next() {
+        if flag == "--help" || flag == "-h" {
+            bail!("{USAGE}");
+        }
+        let value = it
+            .next()
+            .with_context(|| format!("{flag} needs a value\n\n{USAGE}"))?;
+        let num = |v: &str| -> anyhow::Result<u64> {
+            v.parse()
+                .with_context(|| format!("{flag}: not a number: {v}"))
+        };
+        match flag.as_str() {
+            "--url" => a.url = value.trim_end_matches('/').to_owned(),
+            "--connections" => a.connections = num(&value)? as usize,
+            "--duration" => a.duration = secs(&value)?,
+            "--warmup" => a.warmup = secs(&value)?,
+            "--rate" => {
+                let r: f64 = value.parse().context("--rate: not a number")?;
+                anyhow::ensure!(r > 0.0 && r.is_finite(), "--rate must be > 0");
+                a.rate = Some(r);
+            }
+            "--meters" => a.meter.meters = num(&value)? as usize,
+            "--agency-key" => a.meter.agency_key = Some(value),
+            "--token" => a.meter.token = Some(value),
+            "--channel-secret" => a.meter.channel_secret = Some(value),
+            "--prepaid-fen" => a.meter.prepaid_fen = num(&value)? as i64,
+            "--step-wh" => a.meter.step_wh = num(&value)?,
+            "--run-id" => a.meter.run_id = Some(num(&value)? as u32 % 100_000),
+            "--paths" => a.paths = Some(PathBuf::from(value)),
+            "--header" => {
+                let (k, v) = value
+                    .split_once(':')
+                    .with_context(|| format!("--header wants `name: value`, got {value}"))?;
+                a.headers.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+            other => bail!("unknown option {other}\n\n{USAGE}"),
+        }
+    }
+    anyhow::ensure!(
+        a.url.starts_with("http://"),
+        "--url http://host:port is required"
+    );
+    anyhow::ensure!(a.connections > 0, "--connections must be > 0");
+    if a.scenario == Scenario::Meter {
+        anyhow::ensure!(
+            a.meter.meters >= a.connections,
+            "--meters must be ≥ --connections: each connection owns its meters, so a \
+             meter's readings arrive in order"
+        );
+        anyhow::ensure!(a.meter.step_wh > 0, "--step-wh must be > 0");
+    }
+    Ok(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn parses_an_open_loop_meter_run() {
+        let a = parse(argv(
+            "meter --url http://127.0.0.1:1/ --rate 2000 --connections 8 --meters 16 --duration 1.5",
+        ))
+        .unwrap();
+        assert_eq!(a.scenario, Scenario::Meter);
+        assert_eq!(a.url, "http://127.0.0.1:1");
+        assert_eq!(a.rate, Some(2000.0));
+        assert_eq!(a.duration, Duration::from_millis(1500));
+        assert_eq!((a.connections, a.meter.meters), (8, 16));
+    }
+
+    #[test]
+    fn refuses_fewer_meters_than_connections_and_unknown_flags() {
+        assert!(parse(argv("meter --url http://x:1 --connections 8 --meters 4")).is_err());
+        assert!(parse(argv("get --url http://x:1 --nope 1")).is_err());
+        assert!(parse(argv("get --url http://x:1 --header x")).is_err());
+    }
+}
