@@ -8,6 +8,13 @@ use std::time::Duration;
 use yingshang_gateway::app::{UpOptions, up};
 use yingshang_gateway::instances::ReuseConfig;
 
+/// Every request allocates a few dozen small blocks (hyper, wasmtime's component
+/// calls, the headers copied into and out of the guest); mimalloc's thread-local
+/// free lists make those cheaper than glibc's malloc, which took about a tenth of
+/// the gateway's CPU time under load (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "yingshang",

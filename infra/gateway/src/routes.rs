@@ -6,8 +6,7 @@
 //! are not routable: they are reachable only by service chaining. Precedence is
 //! delegated to `routefinder`, the same matcher Spin uses, so the two agree.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 /// Spin's reserved prefix.
 pub const WELL_KNOWN_PREFIX: &str = "/.well-known/spin/";
@@ -145,36 +144,51 @@ impl RouteMatch {
             .unwrap_or(&self.raw_route)
     }
 
-    /// The headers Spin adds to a routed request, lower-case, in a fixed order.
-    pub fn spin_headers(
+    /// Adds the headers Spin gives a routed request to `headers`, replacing any
+    /// the client sent. The names are static and only the values are built, since
+    /// this runs for every request.
+    pub fn add_spin_headers(
         &self,
-        full_url: &str,
-        client_addr: &str,
-    ) -> Vec<(Cow<'static, str>, String)> {
-        let mut h: Vec<(Cow<'static, str>, String)> = vec![
-            ("spin-path-info".into(), self.path_info.clone()),
-            ("spin-full-url".into(), full_url.to_owned()),
-            ("spin-matched-route".into(), self.based_route.clone()),
-            ("spin-base-path".into(), "/".to_owned()),
-            ("spin-raw-component-route".into(), self.raw_route.clone()),
-            (
-                "spin-component-route".into(),
-                self.raw_route_or_prefix().to_owned(),
-            ),
-            ("spin-client-addr".into(), client_addr.to_owned()),
-        ];
-        let named: HashMap<&str, &str> = self
-            .named
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let mut names: Vec<_> = named.keys().copied().collect();
-        names.sort_unstable();
-        for name in names {
-            h.push((
-                format!("spin-path-match-{}", name.to_ascii_lowercase()).into(),
-                named[name].to_owned(),
-            ));
+        headers: &mut HeaderMap,
+        full_url: HeaderValue,
+        client_addr: HeaderValue,
+    ) {
+        const BASE_PATH: HeaderValue = HeaderValue::from_static("/");
+        headers.reserve(7 + self.named.len());
+        fn put(headers: &mut HeaderMap, name: &'static str, value: &str) {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                headers.insert(HeaderName::from_static(name), v);
+            }
+        }
+        put(headers, "spin-path-info", &self.path_info);
+        headers.insert(HeaderName::from_static("spin-full-url"), full_url);
+        put(headers, "spin-matched-route", &self.based_route);
+        headers.insert(HeaderName::from_static("spin-base-path"), BASE_PATH);
+        put(headers, "spin-raw-component-route", &self.raw_route);
+        put(headers, "spin-component-route", self.raw_route_or_prefix());
+        headers.insert(HeaderName::from_static("spin-client-addr"), client_addr);
+        // By name, and for a name captured twice the last capture.
+        let mut named: Vec<&(String, String)> = self.named.iter().collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, value) in named {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::try_from(format!("spin-path-match-{}", name.to_ascii_lowercase())),
+                HeaderValue::from_str(value),
+            ) {
+                headers.insert(n, v);
+            }
+        }
+    }
+
+    /// The headers Spin adds to a routed request, as a map of their own (for tests
+    /// and benchmarks; the server adds them in place with [`Self::add_spin_headers`]).
+    pub fn spin_headers(&self, full_url: &str, client_addr: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let (Ok(url), Ok(client)) = (
+            HeaderValue::from_str(full_url),
+            HeaderValue::from_str(client_addr),
+        ) {
+            self.add_spin_headers(&mut h, url, client);
         }
         h
     }
@@ -254,10 +268,10 @@ mod tests {
         let m = r.route("/units/4103/history").unwrap();
         assert_eq!(m.named, vec![("code".to_owned(), "4103".to_owned())]);
         let h = m.spin_headers("http://x/units/4103/history", "127.0.0.1:1");
-        assert!(
-            h.iter()
-                .any(|(k, v)| k == "spin-path-match-code" && v == "4103")
-        );
+        assert_eq!(h["spin-path-match-code"], "4103");
+        assert_eq!(h["spin-full-url"], "http://x/units/4103/history");
+        assert_eq!(h["spin-base-path"], "/");
+        assert_eq!(h["spin-client-addr"], "127.0.0.1:1");
     }
 
     #[test]

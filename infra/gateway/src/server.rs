@@ -7,12 +7,16 @@ use crate::instances::ComponentHandler;
 use crate::metrics::Metrics;
 use crate::routes::{RouteMatch, Router, WELL_KNOWN_PREFIX};
 use crate::state::Chain;
-use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt as _;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Body as _, Frame};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Instant;
 use tokio::sync::Semaphore;
 use wasmtime_wasi_http::WasiBody;
@@ -122,29 +126,26 @@ impl Dispatcher {
             })
             .map(str::to_owned)
             .unwrap_or_else(new_request_id);
-        let method = req.method().clone();
-        let path = req.uri().path().to_owned();
-        let (mut response, component, route) =
+        // The log line's fields are copied out of the request only when the line is
+        // written: with the usual filter it is not, and this runs for every request.
+        let logged = tracing::enabled!(tracing::Level::INFO)
+            .then(|| (req.method().clone(), req.uri().path().to_owned()));
+        let path = req.uri().path();
+        let (mut response, routed, well_known) =
             if let Some(well_known) = path.strip_prefix(WELL_KNOWN_PREFIX) {
                 let r = match well_known {
                     "health" => full(StatusCode::OK, "text/plain", "OK"),
                     "info" => full(StatusCode::OK, "application/json", self.info.to_string()),
                     _ => full(StatusCode::NOT_FOUND, "", Bytes::new()),
                 };
-                (r, "-".to_owned(), path.clone())
+                (r, None, true)
             } else {
-                match self.router.route(&path) {
-                    None => (
-                        full(StatusCode::NOT_FOUND, "", Bytes::new()),
-                        "-".to_owned(),
-                        "-".to_owned(),
-                    ),
+                match self.router.route(path) {
+                    None => (full(StatusCode::NOT_FOUND, "", Bytes::new()), None, false),
                     Some(m) => {
                         strip_hop_headers(&mut req);
-                        let component = m.component.clone();
-                        let route = m.raw_route.clone();
                         let r = self.run(req, &m, client, &request_id).await;
-                        (r, component, route)
+                        (r, Some(m), false)
                     }
                 }
             };
@@ -153,17 +154,25 @@ impl Dispatcher {
         }
         let status = response.status().as_u16();
         let latency = started.elapsed();
-        self.metrics.request(&component, status, latency);
-        tracing::info!(
-            request_id = %request_id,
-            method = %method,
-            path = %path,
-            route = %route,
-            component = %component,
-            status,
-            latency_ms = latency.as_secs_f64() * 1000.0,
-            "request"
-        );
+        let component = routed.as_ref().map_or("-", |m| m.component.as_str());
+        self.metrics.request(component, status, latency);
+        if let Some((method, path)) = logged {
+            let route = match &routed {
+                Some(m) => m.raw_route.as_str(),
+                None if well_known => path.as_str(),
+                None => "-",
+            };
+            tracing::info!(
+                request_id = %request_id,
+                method = %method,
+                path = %path,
+                route = %route,
+                component = %component,
+                status,
+                latency_ms = latency.as_secs_f64() * 1000.0,
+                "request"
+            );
+        }
         response
     }
 
@@ -195,35 +204,39 @@ impl Dispatcher {
         let host = req
             .headers()
             .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| self.local_addr.get().map(|a| a.to_string()))
-            .unwrap_or_else(|| "localhost".to_owned());
-        let path_and_query = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into());
+            .and_then(|h| h.to_str().ok());
+        let local;
+        let host = match host {
+            Some(h) => h,
+            None => {
+                local = self
+                    .local_addr
+                    .get()
+                    .map_or_else(|| "localhost".to_owned(), |a| a.to_string());
+                local.as_str()
+            }
+        };
+        let path_and_query = req.uri().path_and_query().map_or("/", |p| p.as_str());
         let full_url = format!("http://{host}{path_and_query}");
         match full_url.parse::<http::Uri>() {
             Ok(uri) => *req.uri_mut() = uri,
             Err(_) => return full(StatusCode::BAD_REQUEST, "", Bytes::new()),
         }
+        let head = req.method() == http::Method::HEAD;
+        // The URL string becomes the header value without another copy.
+        let full_url = HeaderValue::from_maybe_shared(Bytes::from(full_url));
+        let client = HeaderValue::from_maybe_shared(Bytes::from(client.to_string()));
         let headers = req.headers_mut();
-        for (name, value) in m.spin_headers(&full_url, &client.to_string()) {
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(&value),
-            ) {
-                headers.insert(n, v);
-            }
+        if let (Ok(url), Ok(client)) = (full_url, client) {
+            m.add_spin_headers(headers, url, client);
         }
         if let Ok(v) = HeaderValue::from_str(request_id) {
             headers.insert(REQUEST_ID, v);
         }
         let started = Instant::now();
         match handler.handle(request_id.to_owned(), req).await {
-            Ok(response) => response,
+            Ok(response) if head => response,
+            Ok(response) => settle(response).await,
             // A guest that never yields is stopped with its whole instance, which
             // surfaces as a worker failure after the time limit: still a timeout.
             Err(e)
@@ -250,6 +263,69 @@ impl Dispatcher {
             }
         }
     }
+}
+
+/// Bodies up to this size may be gathered by [`settle`].
+const SETTLE_MAX_BYTES: usize = 64 << 10;
+/// Scheduler turns [`settle`] gives a body to finish.
+const SETTLE_TURNS: usize = 4;
+
+/// A component answers with its head first and writes the body after, so hyper
+/// would send the head, the body's chunk and the chunked terminator as they come:
+/// often two or three writes, each a TCP segment and a wake-up of the client.
+/// Most answers are small and complete a few scheduler turns later, so they are
+/// gathered here and sent whole, with a content length, in one write. A body that
+/// is larger than [`SETTLE_MAX_BYTES`], carries trailers, fails, or is still open
+/// after [`SETTLE_TURNS`] turns is streamed as before, after what was already read:
+/// a streaming answer is never held back for longer than those turns.
+async fn settle(response: Response<WasiBody>) -> Response<WasiBody> {
+    let (parts, mut body) = response.into_parts();
+    let mut read: Vec<Result<Frame<Bytes>, wasmtime_wasi_http::Error>> = Vec::new();
+    let mut size = 0;
+    let mut turn = 0;
+    let complete = loop {
+        match std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut body).poll_frame(cx))).await {
+            Poll::Ready(None) => break true,
+            Poll::Ready(Some(Ok(frame))) => {
+                let data = frame.is_data();
+                size += frame.data_ref().map_or(0, Bytes::len);
+                read.push(Ok(frame));
+                if !data || size > SETTLE_MAX_BYTES {
+                    break false;
+                }
+            }
+            Poll::Ready(Some(Err(e))) => {
+                read.push(Err(e));
+                break false;
+            }
+            Poll::Pending if turn < SETTLE_TURNS => {
+                turn += 1;
+                tokio::task::yield_now().await;
+            }
+            Poll::Pending => break false,
+        }
+    };
+    if complete {
+        // Every frame read is data here; one frame (the usual case) is not copied.
+        let mut data = read.into_iter().filter_map(|f| f.ok()?.into_data().ok());
+        let bytes = match (data.next(), data.next()) {
+            (None, _) => Bytes::new(),
+            (Some(one), None) => one,
+            (Some(first), Some(second)) => {
+                let mut whole = BytesMut::with_capacity(size);
+                whole.extend_from_slice(&first);
+                whole.extend_from_slice(&second);
+                data.for_each(|d| whole.extend_from_slice(&d));
+                whole.freeze()
+            }
+        };
+        let body = Full::new(bytes)
+            .map_err(|never| match never {})
+            .boxed_unsync();
+        return Response::from_parts(parts, body);
+    }
+    let rest = futures::stream::iter(read).chain(http_body_util::BodyStream::new(body));
+    Response::from_parts(parts, StreamBody::new(rest).boxed_unsync())
 }
 
 /// Transport headers mean nothing to a component and break forwarding.
