@@ -26,6 +26,7 @@ mod units;
 
 use spin_sdk::http::{Method, Request};
 use yingshang_core::problem::RequestError;
+use yingshang_core::query::param as query_param;
 use yingshang_core::security::apikey::Scope;
 use yingshang_kit::{Answer, Failure, RequestContext};
 
@@ -89,15 +90,6 @@ fn route(path: &str) -> Option<Route<'_>> {
 /// The scope parsed from a constant.
 fn scope(text: &str) -> Scope {
     Scope::parse(text).expect("route scopes are valid")
-}
-
-/// A query parameter's raw value.
-fn query_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
-    query?
-        .split('&')
-        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
 }
 
 /// Serves one request.
