@@ -2,6 +2,7 @@
 //! tax errors to problem+json. Nothing is logged here.
 
 use yingshang_core::problem::{ApiError, Lang};
+use yingshang_core::query::CountError;
 use yingshang_core::security::credit_code::CreditCodeError;
 use yingshang_core::tax::{
     AreaError, AssessmentError, CatalogueError, DividendError, HouseCountError, IdNumberError,
@@ -78,15 +79,8 @@ pub enum TaxError {
         /// What it must hold, in English.
         expected_en: &'static str,
     },
-    /// A query parameter is invalid (400).
-    InvalidParameter {
-        /// Which parameter.
-        field: &'static str,
-        /// What it must hold, in Chinese.
-        expected_zh: &'static str,
-        /// What it must hold, in English.
-        expected_en: &'static str,
-    },
+    /// A count parameter out of its range (400).
+    InvalidCount(CountError),
     /// A query parameter is required (400).
     ParameterRequired(&'static str),
     /// A batch of enterprises or savings is empty or too large (400).
@@ -125,7 +119,7 @@ impl ApiError for TaxError {
             | Self::CreditCode { .. }
             | Self::FieldRequired(_)
             | Self::InvalidField { .. }
-            | Self::InvalidParameter { .. }
+            | Self::InvalidCount(_)
             | Self::ParameterRequired(_)
             | Self::Batch { .. } => 400,
             Self::NotAParty => 403,
@@ -166,7 +160,7 @@ impl ApiError for TaxError {
             Self::CreditCode { error, .. } => error.code(),
             Self::FieldRequired(_) => "TAX_FIELD_REQUIRED",
             Self::InvalidField { .. } => "TAX_FIELD_INVALID",
-            Self::InvalidParameter { .. } => "TAX_PARAMETER_INVALID",
+            Self::InvalidCount(_) => "TAX_PARAMETER_INVALID",
             Self::ParameterRequired(_) => "TAX_PARAMETER_REQUIRED",
             Self::Batch { .. } => "TAX_BATCH_SIZE",
             Self::Catalogue(e) => e.code(),
@@ -263,13 +257,9 @@ impl ApiError for TaxError {
                 format!("{field} 应为{expected_zh}"),
                 format!("{field} must be {expected_en}"),
             ),
-            Self::InvalidParameter {
-                field,
-                expected_zh,
-                expected_en,
-            } => lang.pick(
-                format!("查询参数 {field} 应为{expected_zh}"),
-                format!("the query parameter {field} must be {expected_en}"),
+            Self::InvalidCount(e) => lang.pick(
+                format!("查询参数 {} 应为{}", e.name, e.expected_zh()),
+                format!("the query parameter {} must be {}", e.name, e.expected_en()),
             ),
             Self::ParameterRequired(field) => lang.pick(
                 format!("缺少查询参数 {field}"),

@@ -16,6 +16,7 @@ use super::{SCOPE_POLICY, TxError, agency, in_transaction, query_param, scope};
 use crate::store::policies::{self as store, MatchChange, Published, Recorded};
 use serde::Serialize;
 use spin_sdk::http::Request;
+use yingshang_core::query::count;
 use yingshang_core::security::CreditCode;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::authz::{Role, require_own_enterprise, require_role};
@@ -234,18 +235,8 @@ async fn match_due(ctx: &RequestContext, db: &Db, limit: i64) -> Result<MatchAns
 /// `POST /policies/match?limit=N` (agency key `tax:policy`, a schedule).
 pub async fn run_match(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     agency(ctx, db, &req, SCOPE_POLICY).await?;
-    let limit = match query_param(req.uri().query(), "limit") {
-        None => MATCH_CHUNK,
-        Some(t) => t
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=5 * MATCH_CHUNK).contains(n))
-            .ok_or(TaxError::InvalidParameter {
-                field: "limit",
-                expected_zh: "1至2500的整数",
-                expected_en: "an integer from 1 to 2500",
-            })?,
-    };
+    let limit = count(req.uri().query(), "limit", MATCH_CHUNK, 5 * MATCH_CHUNK)
+        .map_err(TaxError::InvalidCount)?;
     let a = match_due(ctx, db, limit).await?;
     Ok(json(ctx, 200, &a))
 }

@@ -14,6 +14,7 @@ use super::error::ValuationError;
 use super::{BASE_PATH, SCOPE_IMPORT, query_param, scope};
 use crate::store::{self, SOURCE_DEMO};
 use spin_sdk::http::Request;
+use yingshang_core::query::count;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::authz::require_scope;
 use yingshang_core::valuation::CoefficientTable;
@@ -43,18 +44,7 @@ fn full_chunk(query: Option<&str>) -> Result<Option<(usize, usize)>, ValuationEr
             });
         }
     }
-    let size = match query_param(query, "size") {
-        None => FULL_CHUNK,
-        Some(t) => t
-            .parse()
-            .ok()
-            .filter(|n| (1..=FULL_CHUNK).contains(n))
-            .ok_or(ValuationError::InvalidParameter {
-                field: "size",
-                expected_en: "a whole number from 1 to 5000",
-                expected_zh: "1至5000之间的整数",
-            })?,
-    };
+    let size = count(query, "size", FULL_CHUNK, FULL_CHUNK)?;
     let chunks = DemoRegister::new(DEMO_SEED, DemoScale::Full).chunk_count(size);
     let chunk = query_param(query, "chunk")
         .unwrap_or("0")

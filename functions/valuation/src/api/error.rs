@@ -2,6 +2,7 @@
 //! core's valuation errors to problem+json. Nothing is logged here.
 
 use yingshang_core::problem::{ApiError, FieldError, Lang};
+use yingshang_core::query::CountError;
 use yingshang_core::valuation::{
     AssessError, BasePriceError, DwellingError, TableError, UnitCodeError,
 };
@@ -27,6 +28,8 @@ pub enum ValuationError {
         /// What it accepts, in Chinese.
         expected_zh: &'static str,
     },
+    /// A count parameter out of its range (400).
+    InvalidCount(CountError),
     /// The described dwelling is not valid (400, names the field).
     Dwelling(DwellingError),
     /// The base prices given cannot be used (422).
@@ -56,6 +59,7 @@ impl ApiError for ValuationError {
             Self::UnitCode(_)
             | Self::InvalidDate { .. }
             | Self::InvalidParameter { .. }
+            | Self::InvalidCount(_)
             | Self::Dwelling(_)
             | Self::InvalidCityCode => 400,
             Self::UnitNotFound(_)
@@ -71,7 +75,7 @@ impl ApiError for ValuationError {
             Self::UnitCode(e) => e.code(),
             Self::UnitNotFound(_) => "VAL_UNIT_NOT_FOUND",
             Self::InvalidDate { .. } => "VAL_DATE_INVALID",
-            Self::InvalidParameter { .. } => "VAL_PARAMETER_INVALID",
+            Self::InvalidParameter { .. } | Self::InvalidCount(_) => "VAL_PARAMETER_INVALID",
             Self::Dwelling(e) => e.code(),
             Self::BasePrice(e) => e.code(),
             Self::Table(e) => e.code(),
@@ -111,6 +115,10 @@ impl ApiError for ValuationError {
             } => lang.pick(
                 format!("参数 {field} 应为{expected_zh}"),
                 format!("parameter {field} must be {expected_en}"),
+            ),
+            Self::InvalidCount(e) => lang.pick(
+                format!("参数 {} 应为{}", e.name, e.expected_zh()),
+                format!("parameter {} must be {}", e.name, e.expected_en()),
             ),
             Self::Dwelling(e) => lang.pick(e.message_zh(), e.message_en()),
             Self::BasePrice(e) => lang.pick(e.message_zh(), e.message_en()),
@@ -152,5 +160,11 @@ impl ApiError for ValuationError {
             }],
             _ => Vec::new(),
         }
+    }
+}
+
+impl From<CountError> for ValuationError {
+    fn from(e: CountError) -> Self {
+        ValuationError::InvalidCount(e)
     }
 }

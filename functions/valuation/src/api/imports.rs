@@ -14,10 +14,11 @@
 
 use super::error::ValuationError;
 use super::import_dto::{ImportBody, ImportView, SlotBody, SlotView};
-use super::{SCOPE_IMPORT, query_param, scope};
+use super::{SCOPE_IMPORT, scope};
 use crate::store::{self, imports as istore, imports::ImportRecord};
 use spin_sdk::http::Request;
 use time::Duration;
+use yingshang_core::query::count;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::authz::require_scope;
@@ -356,18 +357,13 @@ pub async fn next(
     id: &str,
 ) -> Result<Answer, Failure> {
     agency(ctx, db, &req).await?;
-    let limit = match query_param(req.uri().query(), "limit") {
-        None => DEFAULT_STAGE_CHUNK,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_STAGE_CHUNK).contains(n))
-            .ok_or(ValuationError::InvalidParameter {
-                field: "limit",
-                expected_en: "a whole number from 1 to 20000",
-                expected_zh: "1至20000之间的整数",
-            })?,
-    };
+    let limit = count(
+        req.uri().query(),
+        "limit",
+        DEFAULT_STAGE_CHUNK,
+        MAX_STAGE_CHUNK,
+    )
+    .map_err(ValuationError::from)?;
     let record = load(ctx, db, id).await?;
     if record.status != ImportStatus::Received {
         return Ok(json(ctx, 200, &ImportView::of(&record, ctx.lang)));

@@ -5,9 +5,10 @@
 
 use super::dto::{CreateRunRequest, RunView, parse_date};
 use super::error::ValuationError;
-use super::{SCOPE_IMPORT, query_param, scope};
+use super::{SCOPE_IMPORT, scope};
 use crate::store::{self, RUN_FINISHED, RunRecord};
 use spin_sdk::http::Request;
+use yingshang_core::query::count;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::authz::require_scope;
@@ -172,18 +173,8 @@ pub async fn next(
     id: &str,
 ) -> Result<Answer, Failure> {
     agency(ctx, db, &req).await?;
-    let limit = match query_param(req.uri().query(), "limit") {
-        None => DEFAULT_CHUNK,
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_CHUNK).contains(n))
-            .ok_or(ValuationError::InvalidParameter {
-                field: "limit",
-                expected_en: "a whole number from 1 to 10000",
-                expected_zh: "1至10000之间的整数",
-            })?,
-    };
+    let limit = count(req.uri().query(), "limit", DEFAULT_CHUNK, MAX_CHUNK)
+        .map_err(ValuationError::from)?;
     let run = load_run(ctx, db, id).await?;
     if run.status == RUN_FINISHED {
         return Ok(json(ctx, 200, &view(ctx, db, &run, Some(0)).await?));
