@@ -65,9 +65,13 @@ const COUNT_RUN_RESULTS: &str = "SELECT (SELECT COUNT(*) FROM assessments WHERE 
      (SELECT COUNT(*) FROM assessments WHERE run_id = $1 AND error_code IS NOT NULL)";
 /// A multi-row upsert of results is this head, one `(…)` per row in `VALUES` (see
 /// [`upsert_assessments_sql`]), then [`UPSERT_ASSESSMENTS_TAIL`].
-const UPSERT_ASSESSMENTS_HEAD: &str = "INSERT INTO assessments (run_id, unit_code, assessed_on, \
-     unit_price_fen, total_value_fen, area_centi_m2, base_price_fen, base_price_from, base_price_level, \
-     table_version, factors, error_code, computed_at) VALUES ";
+/// The four shared columns come first, so that every `$N` first appears in order
+/// (`$1`…`$13` in the first row, then `$14`… in the next): Spin binds parameters by
+/// position and SQLite numbers `$N` by first appearance, so out-of-order numbers would
+/// bind the wrong values there.
+const UPSERT_ASSESSMENTS_HEAD: &str = "INSERT INTO assessments (run_id, assessed_on, \
+     table_version, computed_at, unit_code, unit_price_fen, total_value_fen, area_centi_m2, \
+     base_price_fen, base_price_from, base_price_level, factors, error_code) VALUES ";
 const UPSERT_ASSESSMENTS_TAIL: &str = " ON CONFLICT (run_id, unit_code) DO UPDATE SET assessed_on = excluded.assessed_on, \
      unit_price_fen = excluded.unit_price_fen, total_value_fen = excluded.total_value_fen, \
      area_centi_m2 = excluded.area_centi_m2, base_price_fen = excluded.base_price_fen, \
@@ -468,7 +472,7 @@ pub async fn advance_run(
 }
 
 /// The upsert statement for `rows` results: row `r` (from 0) is
-/// `($1, $p+1, $2, $p+2 … $p+7, $3, $p+8, $p+9, $4)` with `p = 4 + 9r`.
+/// `($1, $2, $3, $4, $p+1 … $p+9)` with `p = 4 + 9r`.
 fn upsert_assessments_sql(rows: usize) -> String {
     let mut sql = String::with_capacity(
         UPSERT_ASSESSMENTS_HEAD.len() + UPSERT_ASSESSMENTS_TAIL.len() + rows * 64,
@@ -476,21 +480,11 @@ fn upsert_assessments_sql(rows: usize) -> String {
     sql.push_str(UPSERT_ASSESSMENTS_HEAD);
     for row in 0..rows {
         let p = |k: usize| format!("${}", SHARED_PARAMS + row * ROW_PARAMS + k);
-        let values = [
-            "$1".to_owned(),
-            p(1),
-            "$2".to_owned(),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6),
-            p(7),
-            "$3".to_owned(),
-            p(8),
-            p(9),
-            "$4".to_owned(),
-        ];
+        let values: Vec<String> = ["$1", "$2", "$3", "$4"]
+            .map(str::to_owned)
+            .into_iter()
+            .chain((1..=ROW_PARAMS).map(p))
+            .collect();
         sql.push_str(if row == 0 { "(" } else { ", (" });
         sql.push_str(&values.join(", "));
         sql.push(')');

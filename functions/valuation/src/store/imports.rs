@@ -50,12 +50,14 @@ const STAGE_DWELLING: &str = "INSERT INTO valuation_import_dwellings (import_id,
      view_key, build_year, decoration, area_centi_m2, end_unit, structure) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
      ON CONFLICT (import_id, unit_code) DO NOTHING";
+/// `$1` source, `$2` time, `$3` import: numbered in order of appearance, as Spin binds
+/// parameters by position.
 const PROMOTE_STAGED: &str = "INSERT INTO dwellings (unit_code, division_code, community_id, \
      building_id, floor, total_storeys, has_lift, orientation, layout, view_key, build_year, decoration, \
      area_centi_m2, end_unit, structure, source, updated_at) \
      SELECT unit_code, division_code, community_id, building_id, floor, total_storeys, has_lift, \
-     orientation, layout, view_key, build_year, decoration, area_centi_m2, end_unit, structure, $2, $3 \
-     FROM valuation_import_dwellings WHERE import_id = $1 \
+     orientation, layout, view_key, build_year, decoration, area_centi_m2, end_unit, structure, $1, $2 \
+     FROM valuation_import_dwellings WHERE import_id = $3 \
      ON CONFLICT (unit_code) DO UPDATE SET division_code = excluded.division_code, \
      community_id = excluded.community_id, building_id = excluded.building_id, floor = excluded.floor, \
      total_storeys = excluded.total_storeys, has_lift = excluded.has_lift, \
@@ -291,7 +293,7 @@ pub async fn promote_staged(
     if marked != 1 {
         return Ok(false);
     }
-    let params = vec![db::text(id), db::text(source_of(id)), db::int(at)];
+    let params = vec![db::text(source_of(id)), db::int(at), db::text(id)];
     db.execute(PROMOTE_STAGED, params).await?;
     db.execute(DELETE_STAGED, vec![db::text(id)]).await?;
     Ok(true)
