@@ -19,7 +19,7 @@
 //! database's write gate (see [`crate::databases`]).
 
 use crate::host::SpinHost;
-use crate::host::sqlite_statement::{Kind, kind};
+use crate::host::sqlite_statement::{Kind, kind, spin_positional};
 use crate::state::StoreData;
 use crate::world::sqlite::{
     Connection, Error, Host, HostConnection, HostConnectionWithStore, QueryResult, RowResult, Value,
@@ -170,6 +170,7 @@ async fn run(
     params: Vec<Value>,
 ) -> Result<QueryResult, Error> {
     let k = kind(sql);
+    let params = spin_positional(sql, params);
     let mut s = session.lock().await;
     // A write outside a transaction holds the gate for itself only.
     let mut single = None;

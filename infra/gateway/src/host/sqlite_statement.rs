@@ -89,3 +89,127 @@ mod tests {
         assert!(Kind::Write.has_no_columns() && Kind::End.has_no_columns());
     }
 }
+
+/// The arguments in the order Spin binds them. Spin (`spin-sqlite-inproc`) binds the
+/// guest's parameters by position: the statement's parameter number `i` gets the
+/// `i`-th value. SQLite numbers a `$N` parameter by its first appearance, not by N,
+/// so in `SELECT $2, $1` the `$2` is parameter 1. sqlx instead gives a `$N`
+/// parameter the N-th value. To answer as Spin does, the values are permuted so that
+/// sqlx's rule hands each parameter the value Spin's would: when every parameter is a
+/// `$N`, the N of the `i`-th distinct one gets value `i`. Statements that number in
+/// order (the usual case) are returned unchanged; a statement that mixes `$N` with
+/// `?`, `?NNN` or named parameters is left to sqlx (both bind those alike).
+pub fn spin_positional<T>(sql: &str, values: Vec<T>) -> Vec<T> {
+    let Some(order) = dollar_numbers(sql) else {
+        return values;
+    };
+    // In order: nothing to do. A count that differs from the values, or a `$N`
+    // beyond them, cannot be bound alike by the two rules: sqlx refuses it as it is.
+    if order.iter().enumerate().all(|(i, n)| *n == i + 1)
+        || order.len() != values.len()
+        || order.iter().any(|n| *n > values.len())
+    {
+        return values;
+    }
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(values.len()).collect();
+    // `order` is a permutation of 1..=len here (distinct, each ≤ len, len of them).
+    for (value, n) in values.into_iter().zip(&order) {
+        slots[n - 1] = Some(value);
+    }
+    slots.into_iter().flatten().collect()
+}
+
+/// The distinct `$N` parameters in order of first appearance, outside string
+/// literals, quoted identifiers and comments; `None` when there is any other kind of
+/// parameter (or none at all).
+fn dollar_numbers(sql: &str) -> Option<Vec<usize>> {
+    let b = sql.as_bytes();
+    let mut seen: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == q {
+                        // A doubled quote is an escaped quote inside.
+                        if b.get(i + 1) == Some(&q) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' => {
+                while i < b.len() && b[i] != b']' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'?' | b':' | b'@' => return None,
+            b'$' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < b.len() && b[end].is_ascii_digit() {
+                    end += 1;
+                }
+                let n: usize = sql.get(start..end)?.parse().ok().filter(|n| *n > 0)?;
+                if !seen.contains(&n) {
+                    seen.push(n);
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    (!seen.is_empty()).then_some(seen)
+}
+
+#[cfg(test)]
+mod positional_tests {
+    use super::spin_positional;
+
+    #[test]
+    fn in_order_statements_are_unchanged() {
+        let sql = "INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT (a) DO UPDATE SET b = $2";
+        assert_eq!(spin_positional(sql, vec!["x", "y"]), ["x", "y"]);
+        assert_eq!(spin_positional("SELECT ?, ?", vec![1, 2]), [1, 2]);
+        assert_eq!(
+            spin_positional("SELECT 1", Vec::<i32>::new()),
+            Vec::<i32>::new()
+        );
+    }
+
+    #[test]
+    fn out_of_order_numbers_bind_by_position_as_spin_does() {
+        // Spin: parameter 1 is `$2` and gets "a"; sqlx gives `$N` the N-th value, so
+        // "a" must be the second value handed to it.
+        assert_eq!(spin_positional("SELECT $2, $1", vec!["a", "b"]), ["b", "a"]);
+        assert_eq!(
+            spin_positional("VALUES ($1, $3, $2), ($1, $3, $2)", vec![1, 2, 3]),
+            [1, 3, 2]
+        );
+        // Quoted text and comments are not parameters.
+        assert_eq!(
+            spin_positional("SELECT '$1', $2 /* $3 */, $1 -- $9\n", vec!["a", "b"]),
+            ["b", "a"]
+        );
+        // Mixed kinds are left alone.
+        assert_eq!(spin_positional("SELECT $2, ?", vec![1, 2]), [1, 2]);
+    }
+}

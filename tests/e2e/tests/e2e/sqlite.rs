@@ -97,6 +97,27 @@ async fn a_transaction_spans_calls_on_one_connection() {
     app.shutdown().await;
 }
 
+/// Parameters bind by position, as Spin binds them: SQLite numbers a `$N` by its first
+/// appearance, so in `SELECT $2, $1` the `$2` is the first parameter and gets the
+/// first value. (A driver that reads N instead would answer the opposite.)
+#[tokio::test]
+async fn parameters_bind_by_position_as_on_spin() {
+    let app = spawn(APP, |_| {}).await;
+    let v = sql(
+        &app,
+        json!({"sql": "SELECT $2, $1, $2", "params": ["a", "b"]}),
+    )
+    .await;
+    assert_eq!(
+        v["rows"],
+        json!([[{"text": "a"}, {"text": "b"}, {"text": "a"}]]),
+        "{v}"
+    );
+    let v = sql(&app, json!({"sql": "SELECT $1, $2", "params": ["a", "b"]})).await;
+    assert_eq!(v["rows"], json!([[{"text": "a"}, {"text": "b"}]]), "{v}");
+    app.shutdown().await;
+}
+
 /// A guest that ends its request inside a transaction (here it never commits) must
 /// not leave the pooled connection in that transaction: the next requests' writes
 /// would join it and never be committed, and every other writer would wait on its
