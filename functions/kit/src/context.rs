@@ -2,7 +2,7 @@
 //! the answer's language and the current time.
 
 use crate::responses::Internal;
-use spin_sdk::http::HeaderMap;
+use spin_sdk::http::{HeaderMap, Request};
 use time::OffsetDateTime;
 use yingshang_core::problem::Lang;
 
@@ -59,4 +59,12 @@ impl RequestContext {
 /// A header's value as text, if present and visible ASCII.
 pub fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The path with its query, as received: what idempotency fingerprints and device
+/// signatures cover.
+pub fn path_and_query(req: &Request) -> String {
+    req.uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned())
 }

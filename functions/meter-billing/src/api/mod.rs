@@ -33,6 +33,7 @@ use yingshang_core::security::Principal;
 use yingshang_core::security::apikey::Scope;
 use yingshang_core::security::authz::require_scope;
 use yingshang_kit::auth::authenticate;
+use yingshang_kit::context::path_and_query;
 use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
 
 /// Where the routes live.
@@ -100,13 +101,6 @@ fn route(path: &str) -> Option<Route<'_>> {
 /// The scope parsed from a constant.
 fn scope(text: &str) -> Scope {
     Scope::parse(text).expect("route scopes are valid")
-}
-
-/// The path with its query, as received (what devices sign).
-fn path_and_query(req: &Request) -> String {
-    req.uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned())
 }
 
 /// An agency system whose key holds `scope_text`.

@@ -36,10 +36,7 @@ pub fn view_of(r: &AssessmentRecord) -> AssessmentView {
 /// `POST /assessments`.
 pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let caller = authenticate(ctx, req.headers(), db, &scope(SCOPE_ASSESS)).await?;
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let path = yingshang_kit::context::path_and_query(&req);
     let (parts, body) = req.into_parts();
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let request: AssessmentRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;

@@ -96,10 +96,7 @@ pub async fn slot(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
 /// `POST /imports`: imports an uploaded file (Idempotency-Key honoured).
 pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let (caller, owner) = agency(ctx, db, &req).await?;
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let path = yingshang_kit::context::path_and_query(&req);
     let (parts, body) = req.into_parts();
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let body: ImportBody = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;

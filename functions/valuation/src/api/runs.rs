@@ -64,10 +64,7 @@ async fn load_run(ctx: &RequestContext, db: &Db, id: &str) -> Result<RunRecord, 
 /// `POST /reassessments`: creates a run for a city on a date (Idempotency-Key honoured).
 pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let caller = agency(ctx, db, &req).await?;
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let path = yingshang_kit::context::path_and_query(&req);
     let (parts, body) = req.into_parts();
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let request: CreateRunRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;
