@@ -11,6 +11,7 @@ use crate::metrics::Metrics;
 use crate::routes::Router;
 use crate::runtime_config::RuntimeConfig;
 use crate::server::Dispatcher;
+use crate::sqlite_files::SqliteFiles;
 use crate::state::{AppShared, Chain, ComponentCtx};
 use crate::variables::Resolver;
 use anyhow::Context as _;
@@ -172,11 +173,13 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         .values()
         .flat_map(|c| c.key_value_stores.clone())
         .collect();
-    let sqlite = Databases::open(&runtime.sqlite_databases, sqlite_labels, 32).await?;
-    let key_value = Databases::open(&runtime.key_value_stores, kv_labels, 8).await?;
-    if let (Some(dir), Some(pool)) = (&migrations, sqlite.get("default")) {
-        crate::migrations::apply(pool, dir).await?;
+    if let (Some(dir), Some(path)) = (&migrations, runtime.sqlite_databases.get("default")) {
+        let pool = crate::databases::open_pool(path, 1).await?;
+        crate::migrations::apply(&pool, dir).await?;
+        pool.close().await;
     }
+    let sqlite = SqliteFiles::open(&runtime.sqlite_databases, sqlite_labels, 32)?;
+    let key_value = Databases::open(&runtime.key_value_stores, kv_labels, 8).await?;
     for label in manifest
         .components
         .values()

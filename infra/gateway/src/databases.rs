@@ -1,20 +1,13 @@
-//! The SQLite files behind `spin:sqlite` and `spin:key-value`: one pool per label,
-//! opened at start-up in WAL mode with a busy timeout, so that concurrent
-//! requests wait for a lock instead of failing.
-//!
-//! Each label also has a write gate: an async FIFO lock the `spin:sqlite` host takes
-//! for a guest's write transaction. SQLite admits one writer at a time anyway; a
-//! writer that finds the lock taken waits in SQLite's busy handler, which sleeps
-//! 1, 2, 5, 10, 15, … ms between tries, so under load the lock sits idle while
-//! writers sleep (tail latencies of hundreds of ms). Queued on the gate, the next
-//! writer starts as soon as the previous one commits. Correctness stays SQLite's.
+//! SQLite through sqlx pools: the files behind `spin:key-value`, and the `default`
+//! database for migrations at start-up and the `keys` command. Opened in WAL mode
+//! with a busy timeout, so that concurrent requests wait for a lock instead of
+//! failing. (`spin:sqlite` itself runs on [`crate::sqlite_files`].)
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a statement waits for another writer before `SQLITE_BUSY`.
@@ -24,7 +17,6 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, Default)]
 pub struct Databases {
     pools: BTreeMap<String, SqlitePool>,
-    gates: BTreeMap<String, Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// Opens (creating if needed) one SQLite file as a pool.
@@ -62,27 +54,20 @@ impl Databases {
         max_connections: u32,
     ) -> anyhow::Result<Databases> {
         let mut pools = BTreeMap::new();
-        let mut gates = BTreeMap::new();
         for label in labels {
             if pools.contains_key(&label) {
                 continue;
             }
             if let Some(path) = paths.get(&label) {
-                pools.insert(label.clone(), open_pool(path, max_connections).await?);
-                gates.insert(label, Arc::default());
+                pools.insert(label, open_pool(path, max_connections).await?);
             }
         }
-        Ok(Databases { pools, gates })
+        Ok(Databases { pools })
     }
 
     /// The pool for a label, if the label is configured.
     pub fn get(&self, label: &str) -> Option<&SqlitePool> {
         self.pools.get(label)
-    }
-
-    /// The write gate of a label (see the module doc).
-    pub fn write_gate(&self, label: &str) -> Option<Arc<tokio::sync::Mutex<()>>> {
-        self.gates.get(label).cloned()
     }
 
     /// Closes every pool (at shutdown, so WAL files are checkpointed).

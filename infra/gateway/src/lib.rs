@@ -22,6 +22,7 @@ pub mod runtime_config;
 pub mod schedule;
 pub mod secrets;
 pub mod server;
+pub mod sqlite_files;
 pub mod state;
 pub mod variables;
 pub mod world;

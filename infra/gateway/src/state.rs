@@ -34,7 +34,7 @@ pub struct AppShared {
     /// Resolved application variables.
     pub resolver: Resolver,
     /// `spin:sqlite` databases by label.
-    pub sqlite: Databases,
+    pub sqlite: crate::sqlite_files::SqliteFiles,
     /// `spin:key-value` stores by label.
     pub key_value: Databases,
     /// The in-process dispatcher for service chaining, set once the server exists.

@@ -161,6 +161,96 @@ async fn an_abandoned_transaction_is_rolled_back_and_does_not_leak() {
     app.shutdown().await;
 }
 
+/// Another program holding the file's write lock (here the test, through its own
+/// connection) makes a guest's write wait for it, as a busy timeout does on Spin,
+/// not fail: the write lands once the lock is released, after the other's.
+#[tokio::test]
+async fn a_write_waits_for_a_lock_held_outside_the_gateway() {
+    let app = spawn(APP, |_| {}).await;
+    sql(&app, json!({"sql": "CREATE TABLE acct (n INTEGER)"})).await;
+    let path = app.state.path().join("state/sqlite_db.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let mut other = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO acct VALUES (1)")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let body = json!({"sql": "INSERT INTO acct VALUES (?)", "params": [2]});
+    let guest = tokio::spawn({
+        let url = format!("{}/db/", app.base);
+        let client = app.client.clone();
+        async move {
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(
+        !guest.is_finished(),
+        "the guest's write did not wait for the lock"
+    );
+    sqlx::query("COMMIT").execute(&mut *other).await.unwrap();
+    let v = guest.await.unwrap();
+    assert!(v.get("error").is_none(), "{v}");
+    assert_eq!(v["changes"], 1, "{v}");
+    let rows: Vec<i64> = sqlx::query_scalar("SELECT n FROM acct ORDER BY rowid")
+        .fetch_all(&mut *other)
+        .await
+        .unwrap();
+    assert_eq!(rows, [1, 2]);
+    drop(other);
+    pool.close().await;
+    app.shutdown().await;
+}
+
+/// A statement long enough to be moved off the request threads (it is remembered
+/// as slow after its first run) answers the same there, inside a transaction too.
+#[tokio::test]
+async fn a_slow_statement_answers_the_same_on_every_run() {
+    let app = spawn(APP, |_| {}).await;
+    sql(&app, json!({"sql": "CREATE TABLE big (n INTEGER)"})).await;
+    let count = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) \
+                 SELECT count(*), sum(x) FROM c";
+    for _ in 0..3 {
+        let v = sql(&app, json!({"sql": count, "params": [300000]})).await;
+        assert_eq!(
+            v["rows"],
+            json!([[{"integer": 300000}, {"integer": 45000150000_i64}]]),
+            "{v}"
+        );
+    }
+    let fill = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) \
+                INSERT INTO big SELECT x FROM c";
+    for round in 1..=2 {
+        let v = sql(
+            &app,
+            json!({"batch": [
+                {"sql": "BEGIN IMMEDIATE"},
+                {"sql": fill, "params": [100000]},
+                {"sql": "SELECT count(*) FROM big"},
+                {"sql": "COMMIT"}
+            ]}),
+        )
+        .await;
+        assert_eq!(v[1]["changes"], 100000, "{v}");
+        assert_eq!(v[2]["rows"], json!([[{"integer": round * 100000}]]), "{v}");
+    }
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn access_denied_before_no_such_database() {
     let rc_dir = tempfile::tempdir().unwrap();
