@@ -141,7 +141,7 @@ impl From<PowerError> for TxError {
 }
 
 /// How many times a contended read-modify-write is tried.
-const ATTEMPTS: usize = 4;
+pub(super) const ATTEMPTS: usize = 4;
 
 /// Runs `work` in a transaction, again when it asks to ([`TxError::Retry`]).
 async fn in_transaction<T>(
