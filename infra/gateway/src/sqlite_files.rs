@@ -27,6 +27,14 @@
 //! taken would otherwise sleep in the busy handler (1, 2, 5, 10, … ms between tries)
 //! while the lock sits idle. Queued on the gate, the next writer starts as soon as
 //! the previous one commits. Correctness stays SQLite's.
+//!
+//! The gate holds the file's writer connection ([`Writer`]). A connection's page
+//! cache is thrown away whenever another connection has written, so with every
+//! guest writing on its own connection each statement read its pages from the OS
+//! again. Write transactions that start with `BEGIN IMMEDIATE`, and writes on their
+//! own, run on the writer connection instead, whose cache stays warm because it is
+//! the one that writes (see [`crate::host::sqlite`] for how the guest still sees
+//! one connection).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
@@ -101,7 +109,7 @@ pub struct SqliteFile {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
     permits: Arc<Semaphore>,
-    gate: Arc<tokio::sync::Mutex<()>>,
+    gate: Arc<tokio::sync::Mutex<Writer>>,
     /// Recent runs and slow runs per statement (by the hash of its text).
     runs: Mutex<HashMap<u64, Runs>>,
     hasher: RandomState,
@@ -110,6 +118,14 @@ pub struct SqliteFile {
     /// When the last background checkpoint started, and whether one is running.
     last_checkpoint: Mutex<Option<Instant>>,
     checkpointing: AtomicBool,
+}
+
+/// The file's writer connection, owned by whoever holds the write gate. `None`
+/// until first needed, and after it was lost or dropped inside a transaction.
+#[derive(Debug, Default)]
+pub struct Writer {
+    /// The connection.
+    pub conn: Option<rusqlite::Connection>,
 }
 
 /// Recent runs of one statement, and how many of them were slow.
@@ -194,10 +210,7 @@ impl SqliteFile {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let conn = match idle {
             Some(conn) => conn,
-            None => {
-                let path = self.path.clone();
-                tokio::task::spawn_blocking(move || connect(&path)).await??
-            }
+            None => self.connect().await?,
         };
         Ok(Lease {
             conn: Some(conn),
@@ -207,8 +220,15 @@ impl SqliteFile {
     }
 
     /// The file's write gate (see the module doc).
-    pub fn gate(&self) -> Arc<tokio::sync::Mutex<()>> {
+    pub fn gate(&self) -> Arc<tokio::sync::Mutex<Writer>> {
         self.gate.clone()
+    }
+
+    /// Opens a connection like the guests' (on the blocking pool: it may wait for
+    /// a lock).
+    pub async fn connect(&self) -> anyhow::Result<rusqlite::Connection> {
+        let path = self.path.clone();
+        Ok(tokio::task::spawn_blocking(move || connect(&path)).await??)
     }
 
     /// Where `sql` should run: the key to [`Self::ran`] it under, and true if on the
@@ -303,6 +323,9 @@ impl SqliteFile {
     fn close(&self) {
         if let Ok(mut idle) = self.idle.lock() {
             idle.clear();
+        }
+        if let Ok(mut writer) = self.gate.try_lock() {
+            writer.conn = None;
         }
         if let Err(e) = self.checkpoint("TRUNCATE") {
             tracing::warn!(path = %self.path.display(), "WAL checkpoint failed: {e}");

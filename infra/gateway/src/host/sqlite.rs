@@ -10,10 +10,28 @@
 //! connection, so `BEGIN … COMMIT` across calls behaves as on a single connection.
 //! Where a statement runs (the calling thread or the blocking pool) and the write
 //! gate are explained in [`crate::sqlite_files`].
+//!
+//! A guest's statements run on its own pooled connection, except write
+//! transactions begun with `BEGIN IMMEDIATE`/`EXCLUSIVE` and writes outside a
+//! transaction, which run on the file's writer connection while the guest holds
+//! the write gate (its page cache stays warm). What the guest sees is still one
+//! connection:
+//! - reads outside a transaction see every commit, on either connection;
+//! - `changes` and `last-insert-rowid` are tracked per guest: before a statement
+//!   that may change them runs, the connection's last-insert-rowid is set to the
+//!   guest's (an insert into a private temporary table, only when they differ);
+//!   afterwards they are taken from that connection;
+//! - a statement the host does not recognise (DDL, pragmas, temporary tables, …)
+//!   inside a transaction on the writer connection may leave state on it; when that
+//!   transaction ends the guest keeps the writer connection as its own and gives
+//!   its own to the gate, and stays on its own connection from then on;
+//! - a transaction begun with a plain `BEGIN`, and everything after an unrecognised
+//!   statement, runs on the guest's own connection (holding the gate from the
+//!   first write), as before.
 
 use crate::host::SpinHost;
-use crate::host::sqlite_statement::takes_write_lock;
-use crate::sqlite_files::{BUSY_TIMEOUT, Lease, SqliteFile};
+use crate::host::sqlite_statement::{Kind, kind};
+use crate::sqlite_files::{BUSY_TIMEOUT, Lease, SqliteFile, Writer};
 use crate::state::StoreData;
 use crate::world::sqlite::{
     Connection, Error, Host, HostConnection, HostConnectionWithStore, QueryResult, RowResult, Value,
@@ -32,11 +50,37 @@ pub struct GuestConnection {
     conn: Arc<Mutex<Session>>,
 }
 
-/// A lent connection and the write gate it may hold.
+/// A guest's connection as the host tracks it.
 struct Session {
     lease: Lease,
-    /// Held from a transaction's first write to its end.
-    held: Option<OwnedMutexGuard<()>>,
+    /// The write gate, held from a transaction's first write to its end (or for
+    /// one write outside a transaction).
+    gate: Option<OwnedMutexGuard<Writer>>,
+    /// The held gate's writer connection runs this guest's statements.
+    on_writer: bool,
+    /// An unrecognised statement ran on the writer connection in this transaction.
+    tainted: bool,
+    /// Only the guest's own connection is used (see the module doc).
+    pinned: bool,
+    /// The writer connection was lost inside this guest's transaction.
+    lost: bool,
+    /// What `changes` and `last-insert-rowid` answer.
+    changes: u64,
+    rowid: i64,
+}
+
+impl Drop for Session {
+    /// A guest that goes away inside a transaction on the writer connection leaves
+    /// it in that transaction: it is closed (which rolls the transaction back) and
+    /// the next writer opens a fresh one. (The guest's own connection is taken care
+    /// of by [`Lease`].)
+    fn drop(&mut self) {
+        if let Some(gate) = self.gate.as_mut()
+            && gate.conn.as_ref().is_some_and(|c| !c.is_autocommit())
+        {
+            gate.conn = None;
+        }
+    }
 }
 
 fn io(e: impl std::fmt::Display) -> Error {
@@ -59,7 +103,16 @@ fn file_for(data: &StoreData, database: &str) -> Result<Arc<SqliteFile>, Error> 
 async fn open_connection(file: Arc<SqliteFile>) -> Result<GuestConnection, Error> {
     let lease = file.acquire().await.map_err(io)?;
     Ok(GuestConnection {
-        conn: Arc::new(Mutex::new(Session { lease, held: None })),
+        conn: Arc::new(Mutex::new(Session {
+            lease,
+            gate: None,
+            on_writer: false,
+            tainted: false,
+            pinned: false,
+            lost: false,
+            changes: 0,
+            rowid: 0,
+        })),
     })
 }
 
@@ -152,13 +205,12 @@ fn execute(
 /// Runs the statement on the blocking pool, where it may wait for SQLite's lock.
 /// `ran` is told how long the statement itself took there.
 async fn execute_blocking(
-    lease: &mut Lease,
+    slot: &mut Option<rusqlite::Connection>,
     sql: &str,
     params: Vec<SqlValue>,
     ran: impl FnOnce(Duration) + Send + 'static,
 ) -> Result<QueryResult, Failure> {
-    let conn = lease
-        .conn
+    let conn = slot
         .take()
         .ok_or_else(|| Failure::Host(Error::Io("the database connection was lost".into())))?;
     let sql = sql.to_owned();
@@ -174,72 +226,135 @@ async fn execute_blocking(
     })
     .await
     .map_err(|e| Failure::Host(io(e)))?;
-    lease.conn = conn;
+    *slot = conn;
     result
 }
 
-/// Runs one statement on the guest's connection, taking the write gate for a write
+fn lost() -> Error {
+    Error::Io("the database connection was lost".into())
+}
+
+/// Sets `conn`'s last-insert-rowid to `rowid` (SQLite has no statement for it; an
+/// insert with that rowid does it). Best effort: a failure leaves it as it was.
+fn set_last_rowid(conn: &rusqlite::Connection, rowid: i64) {
+    let _ = conn
+        .prepare_cached("CREATE TEMP TABLE IF NOT EXISTS _yingshang_rowid (x)")
+        .and_then(|mut s| s.execute([]))
+        .and_then(|_| {
+            conn.prepare_cached("INSERT INTO temp._yingshang_rowid (rowid) VALUES (?1)")?
+                .execute([rowid])
+        })
+        .and_then(|_| {
+            conn.prepare_cached("DELETE FROM temp._yingshang_rowid")?
+                .execute([])
+        });
+}
+
+/// Runs one statement where the module doc says, taking the write gate for a write
 /// and keeping it until the transaction ends.
 async fn run(
     session: &Mutex<Session>,
     sql: &str,
     params: Vec<Value>,
 ) -> Result<QueryResult, Error> {
+    let k = kind(sql);
     let params: Vec<SqlValue> = params.into_iter().map(sql_value).collect();
-    let mut s = session.lock().await;
-    let mut gate = None;
-    if s.held.is_none() && takes_write_lock(sql) {
-        // At most as long as SQLite would wait for its lock; then without it
-        // (SQLite's own locking still decides).
-        gate = tokio::time::timeout(BUSY_TIMEOUT, s.lease.file.gate().lock_owned())
-            .await
-            .ok();
+    let mut guard = session.lock().await;
+    let s = &mut *guard;
+    if s.lost {
+        return Err(lost());
     }
     let file = s.lease.file.clone();
+    if s.gate.is_none() && k.takes_write_lock() {
+        // At most as long as SQLite would wait for its lock; then without it
+        // (SQLite's own locking still decides).
+        s.gate = tokio::time::timeout(BUSY_TIMEOUT, file.gate().lock_owned())
+            .await
+            .ok();
+        let own_in_transaction = s.lease.conn.as_ref().is_some_and(|c| !c.is_autocommit());
+        if let Some(gate) = s.gate.as_mut()
+            && !s.pinned
+            && !own_in_transaction
+        {
+            if gate.conn.is_none() {
+                gate.conn = Some(file.connect().await.map_err(io)?);
+            }
+            s.on_writer = true;
+        }
+    }
+    let slot = match (s.on_writer, s.gate.as_mut()) {
+        (true, Some(gate)) => &mut gate.conn,
+        _ => &mut s.lease.conn,
+    };
+    let writer_in_transaction = s.on_writer && slot.as_ref().is_some_and(|c| !c.is_autocommit());
+    // `SELECT last_insert_rowid()` reads it too.
+    let counts = k.may_change_counts() || sql.to_ascii_lowercase().contains("last_insert_rowid");
+    let counts_before = match slot.as_ref() {
+        Some(conn) if counts => {
+            if conn.last_insert_rowid() != s.rowid {
+                set_last_rowid(conn, s.rowid);
+            }
+            Some(conn.total_changes())
+        }
+        _ => None,
+    };
     let (key, off_thread) = file.placement(sql);
     let result = if off_thread {
         let f = file.clone();
-        execute_blocking(&mut s.lease, sql, params, move |took| f.ran(key, took)).await
+        execute_blocking(slot, sql, params, move |took| f.ran(key, took)).await
     } else {
         let started = Instant::now();
-        let first = match s.lease.conn.as_ref() {
+        let first = match slot.as_ref() {
             Some(conn) => execute(conn, sql, &params),
-            None => Err(Failure::Host(Error::Io(
-                "the database connection was lost".into(),
-            ))),
+            None => Err(Failure::Host(lost())),
         };
         file.ran(key, started.elapsed());
         match first {
             // Waiting for the lock is not the statement's own time: not counted.
-            Err(f) if f.is_busy() => execute_blocking(&mut s.lease, sql, params, |_| {}).await,
+            Err(f) if f.is_busy() => execute_blocking(slot, sql, params, |_| {}).await,
             other => other,
         }
     };
-    let in_transaction = s.lease.conn.as_ref().is_some_and(|c| !c.is_autocommit());
-    if in_transaction {
-        if s.held.is_none() {
-            s.held = gate.take();
+    let in_transaction = match slot.as_ref() {
+        Some(conn) => {
+            if let Some(total) = counts_before {
+                s.rowid = conn.last_insert_rowid();
+                if k == Kind::Write || (k == Kind::Other && conn.total_changes() != total) {
+                    s.changes = conn.changes();
+                }
+            }
+            !conn.is_autocommit()
         }
-    } else if s.held.take().is_some() || gate.is_some() {
-        // A write transaction, or a write on its own, has ended.
+        None => {
+            // Lost on the blocking pool (closed, so rolled back): the guest's
+            // transaction is gone; everything after this fails.
+            s.lost = writer_in_transaction;
+            false
+        }
+    };
+    if s.on_writer && k == Kind::Other {
+        s.tainted = true;
+    }
+    if !in_transaction && let Some(mut gate) = s.gate.take() {
+        if std::mem::take(&mut s.on_writer) && std::mem::take(&mut s.tainted) {
+            // The writer connection may carry this guest's state: it becomes the
+            // guest's own, and the guest's (which carries none) the writer.
+            std::mem::swap(&mut gate.conn, &mut s.lease.conn);
+            s.pinned = true;
+        }
+        drop(gate);
         file.committed();
     }
-    drop(gate);
     result.map_err(Failure::into_error)
 }
 
-/// `changes` or `last-insert-rowid` of the connection's last statement.
+/// `changes` or `last-insert-rowid` as this guest's connection would answer.
 async fn last_of(session: &Mutex<Session>, rowid: bool) -> anyhow::Result<i64> {
     let s = session.lock().await;
-    let conn = s
-        .lease
-        .conn
-        .as_ref()
-        .ok_or_else(|| anyhow::anyhow!("the database connection was lost"))?;
     Ok(if rowid {
-        conn.last_insert_rowid()
+        s.rowid
     } else {
-        i64::try_from(conn.changes()).unwrap_or(i64::MAX)
+        i64::try_from(s.changes).unwrap_or(i64::MAX)
     })
 }
 

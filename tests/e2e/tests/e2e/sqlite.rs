@@ -251,6 +251,73 @@ async fn a_slow_statement_answers_the_same_on_every_run() {
     app.shutdown().await;
 }
 
+/// Writes outside a transaction and `BEGIN IMMEDIATE` transactions run on the
+/// file's writer connection, the rest on the guest's own; the guest still sees one
+/// connection: `last_insert_rowid` and `changes` are its own (not those another
+/// guest left on the writer), reads see its writes, and a temporary table made
+/// inside a transaction is still there after it.
+#[tokio::test]
+async fn a_guest_sees_one_connection_whichever_runs_its_statements() {
+    let app = spawn(APP, |_| {}).await;
+    sql(&app, json!({"sql": "CREATE TABLE a (x INTEGER)"})).await;
+    sql(&app, json!({"sql": "CREATE TABLE b (x INTEGER)"})).await;
+    // Another guest leaves last-insert-rowid 100 on the writer connection.
+    let v = sql(
+        &app,
+        json!({"sql": "INSERT INTO b (rowid, x) VALUES (100, 0)"}),
+    )
+    .await;
+    assert_eq!(v["last_insert_rowid"], 100, "{v}");
+    let v = sql(
+        &app,
+        json!({"batch": [
+            {"sql": "SELECT count(*) FROM a"},
+            {"sql": "UPDATE a SET x = x WHERE 0"},
+            {"sql": "INSERT INTO a VALUES (1)"},
+            {"sql": "INSERT INTO b (x) VALUES (1), (2), (3)"},
+            {"sql": "SELECT count(*) FROM a"},
+            {"sql": "BEGIN"},
+            {"sql": "INSERT INTO a SELECT x FROM a WHERE 0"},
+            {"sql": "COMMIT"},
+            {"sql": "BEGIN IMMEDIATE"},
+            {"sql": "UPDATE a SET x = x WHERE 0"},
+            {"sql": "SELECT last_insert_rowid()"},
+            {"sql": "CREATE TEMP TABLE t (y)"},
+            {"sql": "INSERT INTO t VALUES (5)"},
+            {"sql": "COMMIT"},
+            {"sql": "SELECT y FROM t"},
+            {"sql": "SELECT count(*) FROM a"}
+        ]}),
+    )
+    .await;
+    let at = |i: usize| (v[i]["last_insert_rowid"].clone(), v[i]["changes"].clone());
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("error").is_none()),
+        "{v}"
+    );
+    // A new connection: nothing inserted, nothing changed yet.
+    assert_eq!(at(0), (json!(0), json!(0)), "{v}");
+    assert_eq!(at(1), (json!(0), json!(0)), "{v}");
+    assert_eq!(at(2), (json!(1), json!(1)), "{v}");
+    assert_eq!(at(3), (json!(103), json!(3)), "{v}");
+    // Reads see the writes; a read changes neither.
+    assert_eq!(v[4]["rows"], json!([[{"integer": 1}]]), "{v}");
+    assert_eq!(at(4), (json!(103), json!(3)), "{v}");
+    // Inside a plain BEGIN (the guest's own connection): an insert of no rows.
+    assert_eq!(at(6), (json!(103), json!(0)), "{v}");
+    // Inside BEGIN IMMEDIATE (the writer connection).
+    assert_eq!(at(9), (json!(103), json!(0)), "{v}");
+    assert_eq!(v[10]["rows"], json!([[{"integer": 103}]]), "{v}");
+    assert_eq!(at(12), (json!(1), json!(1)), "{v}");
+    // The temporary table outlives the transaction it was made in.
+    assert_eq!(v[14]["rows"], json!([[{"integer": 5}]]), "{v}");
+    assert_eq!(v[15]["rows"], json!([[{"integer": 1}]]), "{v}");
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn access_denied_before_no_such_database() {
     let rc_dir = tempfile::tempdir().unwrap();
