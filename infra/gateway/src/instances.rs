@@ -34,11 +34,20 @@ pub struct ReuseConfig {
 }
 
 impl Default for ReuseConfig {
-    /// Spin 4's defaults for WASI 0.3 components.
+    /// Spin 4's defaults for WASI 0.3 components, except one request at a time per
+    /// instance where Spin serves 16. An instance's requests all run on one task,
+    /// and here `spin:sqlite` statements run on the calling thread (see
+    /// [`crate::sqlite_files`]), so requests sharing an instance share one core and
+    /// wait for each other; and wasmtime-wasi-http hands an instance more requests
+    /// while its requests wait on the host, i.e. exactly while one of them waits
+    /// for the database's write gate. Measured on the meter webhook (2 cores, open
+    /// loop at 2,000 readings/s): p99 260 ms with 16 (or 4) per instance, 20 ms with
+    /// one (BENCHMARKS.md). `--max-instance-concurrent-reuse-count 16` restores
+    /// Spin's value; guests must be correct under either.
     fn default() -> Self {
         ReuseConfig {
             max_reuse: 128..=128,
-            max_concurrent: 16..=16,
+            max_concurrent: 1..=1,
             idle_timeout: Duration::from_secs(1)..=Duration::from_secs(1),
         }
     }

@@ -189,8 +189,9 @@ struct UpArgs {
     /// Requests per instance: N or MIN..MAX (drawn per instance).
     #[arg(long, default_value = "128")]
     max_instance_reuse_count: String,
-    /// Concurrent requests per instance: N or MIN..MAX.
-    #[arg(long, default_value = "16")]
+    /// Concurrent requests per instance: N or MIN..MAX (Spin's default is 16; see
+    /// `ReuseConfig::default` for why ours is 1).
+    #[arg(long, default_value = "1")]
     max_instance_concurrent_reuse_count: String,
     /// Idle time before an instance is dropped, in ms: N or MIN..MAX.
     #[arg(long, default_value = "1000")]
