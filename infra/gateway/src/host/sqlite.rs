@@ -28,6 +28,13 @@
 //! - a transaction begun with a plain `BEGIN`, and everything after an unrecognised
 //!   statement, runs on the guest's own connection (holding the gate from the
 //!   first write), as before.
+//!
+//! Known differences from one connection of its own: inside a statement, the SQL
+//! functions `changes()` and `total_changes()` read the connection it runs on; a
+//! data change not starting with `INSERT`/`UPDATE`/`DELETE`/`REPLACE` (e.g. `WITH …
+//! UPDATE`) that changes no row leaves `changes` at its previous value instead of 0;
+//! and, as before, a pooled connection keeps temporary tables a previous guest made
+//! on it.
 
 use crate::host::SpinHost;
 use crate::host::sqlite_statement::{Kind, kind};
