@@ -134,7 +134,7 @@ wait_ok() {
     local url=$1 pid=$2
     for _ in $(seq 12000); do
         if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then return 0; fi
-        kill -0 "$pid" 2>/dev/null || { log "server died: $(tail -5 "$TMP"/*.out)"; return 1; }
+        kill -0 "$pid" 2>/dev/null || { log "server died: $(tail -n 5 "$TMP"/*.out)"; return 1; }
         sleep 0.01
     done
     log "timed out waiting for $url"
