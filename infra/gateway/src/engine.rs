@@ -52,6 +52,10 @@ pub fn build_engine(settings: &EngineSettings) -> anyhow::Result<Engine> {
     if let Some(dir) = &settings.cache_dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("while creating {}", dir.display()))?;
+        // wasmtime's cache refuses a relative directory, and the default state
+        // directory (`.yingshang`) is one.
+        let dir = std::fs::canonicalize(dir)
+            .with_context(|| format!("while resolving {}", dir.display()))?;
         let mut cc = CacheConfig::new();
         cc.with_directory(dir);
         config.cache(Some(Cache::new(cc).map_err(anyhow::Error::from)?));

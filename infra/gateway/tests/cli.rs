@@ -1,5 +1,6 @@
-//! The `yingshang` binary as a user runs it: errors on a bad manifest, and a
-//! SIGTERM that lets the request in flight finish before the process exits.
+//! The `yingshang` binary as a user runs it: errors on a bad manifest, `up` with the
+//! default (relative) state directory, and a SIGTERM that lets the request in
+//! flight finish before the process exits.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -112,6 +113,65 @@ async fn sigterm_drains_the_request_in_flight() {
         .unwrap();
     assert!(killed.success());
     assert_eq!(in_flight.await.unwrap(), (200, "done".to_owned()));
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "exit status {status}");
+}
+
+/// `up` as the README runs it: no `--state-dir`, so the state (databases, compiled
+/// code cache) goes to `.yingshang` under the working directory.
+#[tokio::test]
+async fn up_serves_with_the_default_relative_state_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("spin.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/slow/...\"\ncomponent = \"slow\"\n[component.slow]\nsource = \"{}\"\n",
+            slow_wasm().display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yingshang"))
+        .current_dir(dir.path())
+        .args([
+            "up",
+            "--no-build",
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+            "-f",
+            "spin.toml",
+        ])
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let base = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(addr) = line.strip_prefix("Serving ") {
+                    break addr.to_owned();
+                }
+                seen.push(line);
+            }
+            _ => panic!("the gateway exited before serving: {}", seen.join("\n")),
+        }
+    };
+    let r = reqwest::get(format!("{base}/slow/sleep?ms=1"))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(dir.path().join(".yingshang/compiled").is_dir());
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
         .unwrap();
