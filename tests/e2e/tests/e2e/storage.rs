@@ -546,9 +546,10 @@ async fn wrong_credentials_are_access_denied() {
 
 #[tokio::test]
 async fn unreachable_storage_is_a_503_problem() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    // Port 1: never handed out as an ephemeral port, so no other test's embedded
+    // store can be listening there. (A port taken and released here could be, and
+    // once was: the request then met another test's store and got a 404.)
+    let endpoint = "http://127.0.0.1:1".to_owned();
     let target = S3Target {
         endpoint,
         region: "cn-central-1".into(),
