@@ -33,6 +33,18 @@ fn slow_wasm() -> PathBuf {
     workspace_root().join("target/wasm32-wasip2/release/tc_slow.wasm")
 }
 
+/// Writes a manifest serving the `slow` test component under `/slow/...`.
+fn write_slow_manifest(path: &std::path::Path) {
+    std::fs::write(
+        path,
+        format!(
+            "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/slow/...\"\ncomponent = \"slow\"\n[component.slow]\nsource = \"{}\"\n",
+            slow_wasm().display()
+        ),
+    )
+    .unwrap();
+}
+
 #[test]
 fn up_with_a_bad_manifest_exits_non_zero_naming_file_and_field() {
     let dir = tempfile::tempdir().unwrap();
@@ -65,14 +77,7 @@ fn up_with_a_bad_manifest_exits_non_zero_naming_file_and_field() {
 async fn sigterm_drains_the_request_in_flight() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("spin.toml");
-    std::fs::write(
-        &manifest,
-        format!(
-            "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/slow/...\"\ncomponent = \"slow\"\n[component.slow]\nsource = \"{}\"\n",
-            slow_wasm().display()
-        ),
-    )
-    .unwrap();
+    write_slow_manifest(&manifest);
     let mut child = Command::new(env!("CARGO_BIN_EXE_yingshang"))
         .args([
             "up",
@@ -125,14 +130,7 @@ async fn sigterm_drains_the_request_in_flight() {
 async fn up_serves_with_the_default_relative_state_dir() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("spin.toml");
-    std::fs::write(
-        &manifest,
-        format!(
-            "spin_manifest_version = 2\n[application]\nname = \"x\"\n[[trigger.http]]\nroute = \"/slow/...\"\ncomponent = \"slow\"\n[component.slow]\nsource = \"{}\"\n",
-            slow_wasm().display()
-        ),
-    )
-    .unwrap();
+    write_slow_manifest(&manifest);
     let mut child = Command::new(env!("CARGO_BIN_EXE_yingshang"))
         .current_dir(dir.path())
         .args([
