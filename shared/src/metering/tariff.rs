@@ -2,14 +2,14 @@
 //! dated by effective-from, and the pricing of an interval split at every boundary.
 
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime, UtcOffset};
+use time::{Duration, OffsetDateTime};
 
 use super::error::MeteringInputError;
 use super::quantity::{MicroFen, PricePerKwh, Wh};
 use crate::money::div_half_up;
 
 /// China Standard Time (UTC+8): time-of-use periods are local wall-clock hours.
-pub const CHINA: UtcOffset = time::macros::offset!(+8);
+pub use crate::calendar::CHINA_STANDARD_TIME as CHINA;
 
 const NANOS_PER_MIN: i64 = 60_000_000_000;
 const MINUTES_PER_DAY: u16 = 1440;

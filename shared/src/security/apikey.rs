@@ -396,13 +396,13 @@ impl ApiError for ApiKeyError {
 }
 
 /// Checks a presented key against its stored record (looked up by
-/// [`PresentedKey::key_id`]; `None` if there is none) for a route needing `needed`.
-pub fn authorize(
+/// [`PresentedKey::key_id`]; `None` if there is none): it must be known, match, and be
+/// neither revoked nor expired. Scopes are not checked: see [`authorize`].
+pub fn verify(
     record: Option<&ApiKeyRecord>,
     presented: &PresentedKey,
-    needed: &Scope,
     now: OffsetDateTime,
-) -> Result<Principal, ApiKeyError> {
+) -> Result<AgencyPrincipal, ApiKeyError> {
     let record = record
         .filter(|r| r.key_id == presented.key_id)
         .ok_or(ApiKeyError::Unknown)?;
@@ -418,16 +418,27 @@ pub fn authorize(
     if record.expires_at.is_some_and(|at| at <= now) {
         return Err(ApiKeyError::Expired);
     }
-    if !record.scopes.contains(needed) {
+    Ok(AgencyPrincipal {
+        agency: record.agency.clone(),
+        key_id: record.key_id.clone(),
+        scopes: record.scopes.clone(),
+    })
+}
+
+/// Checks a presented key as [`verify`] does, for a route needing `needed`.
+pub fn authorize(
+    record: Option<&ApiKeyRecord>,
+    presented: &PresentedKey,
+    needed: &Scope,
+    now: OffsetDateTime,
+) -> Result<Principal, ApiKeyError> {
+    let agency = verify(record, presented, now)?;
+    if !agency.scopes.contains(needed) {
         return Err(ApiKeyError::WrongScope {
             needed: needed.clone(),
         });
     }
-    Ok(Principal::Agency(AgencyPrincipal {
-        agency: record.agency.clone(),
-        key_id: record.key_id.clone(),
-        scopes: record.scopes.clone(),
-    }))
+    Ok(Principal::Agency(agency))
 }
 
 /// The agency id of the bootstrap key.
@@ -449,20 +460,21 @@ pub fn is_bootstrap_key(presented: &str, configured: &str) -> bool {
     bool::from(a.as_slice().ct_eq(b.as_slice()))
 }
 
-/// The caller holding the bootstrap key, for a route that needs `needed`.
+/// The caller holding the bootstrap key, for a route that needs `needed` (`None`: a
+/// route for users only, where no scope could admit an agency key).
 ///
 /// The bootstrap key is an agency key (agency [`BOOTSTRAP_AGENCY`]) with every scope:
-/// the principal carries the scope the route checked. Its key id is the key's own id
+/// the principal carries the scope the route checked, if any. Its key id is the key's own id
 /// when the key has the `ysk_` form, otherwise the first 16 hex digits of its hash —
 /// either way safe to log.
-pub fn bootstrap_principal(configured: &str, needed: &Scope) -> Principal {
+pub fn bootstrap_principal(configured: &str, needed: Option<&Scope>) -> Principal {
     let key_id = PresentedKey::parse(configured)
         .map(|k| k.key_id)
         .unwrap_or_else(|_| KeyId(hash_key(configured)[..16].to_owned()));
     Principal::Agency(AgencyPrincipal {
         agency: AgencyId::parse(BOOTSTRAP_AGENCY).expect("`bootstrap` is a valid agency id"),
         key_id,
-        scopes: [needed.clone()].into_iter().collect(),
+        scopes: needed.into_iter().cloned().collect(),
     })
 }
 

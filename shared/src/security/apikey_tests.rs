@@ -224,7 +224,7 @@ fn bootstrap_key_matches_only_itself_and_holds_the_needed_scope() {
     // A short or empty configured key never matches, not even itself.
     assert!(!is_bootstrap_key("", ""));
     assert!(!is_bootstrap_key("short", "short"));
-    let p = bootstrap_principal(&g.key, &scope("valuation:import"));
+    let p = bootstrap_principal(&g.key, Some(&scope("valuation:import")));
     let Principal::Agency(a) = p else {
         panic!("an agency principal")
     };
@@ -233,7 +233,7 @@ fn bootstrap_key_matches_only_itself_and_holds_the_needed_scope() {
     assert!(a.scopes.contains(&scope("valuation:import")));
     // A key in another form gets a hash-derived id, never the key itself.
     let plain = "a-bootstrap-secret-that-is-long-enough-0123456789";
-    let Principal::Agency(a) = bootstrap_principal(plain, &scope("valuation:read")) else {
+    let Principal::Agency(a) = bootstrap_principal(plain, Some(&scope("valuation:read"))) else {
         panic!("an agency principal")
     };
     assert_eq!(a.key_id.as_str(), &hash_key(plain)[..16]);

@@ -126,6 +126,26 @@ pub fn verify_body(
         .map_err(|_| ChannelAuthError::BadSignature)
 }
 
+/// A refund we ask of the channel (the body of the signed POST; the refund id is
+/// also its `Idempotency-Key`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefundRequest {
+    /// Our refund's id (the session id).
+    pub refund_request_id: String,
+    /// The channel's payment transaction being refunded.
+    pub payment_transaction_id: Option<String>,
+    /// To the fen.
+    pub amount_fen: i64,
+}
+
+/// The channel's answer to a refund: its refund id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RefundAnswer {
+    /// The channel's id for the refund.
+    pub refund_id: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

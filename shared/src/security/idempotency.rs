@@ -1,17 +1,27 @@
 //! Idempotent writes: the pure decision for a request carrying an idempotency key.
 //!
 //! The shell looks the key up (scoped to the caller, e.g. by principal and key) and
-//! asks [`decide`]. On `Fresh` it inserts a record without a response (the unique
-//! key makes a concurrent twin see `InProgress`), processes the request, then
-//! stores the response if [`should_store`] says so (otherwise it deletes the record
-//! so that a retry runs again).
+//! asks [`decide`]. On `Fresh` it claims the key with a record without a response
+//! (the unique key makes a concurrent twin see `InProgress`), processes the request,
+//! and stores the response *in the transaction of the work* — so after a crash the
+//! key either replays the committed answer or was never answered. A claim left
+//! without an answer for longer than [`CLAIM_TTL_S`] belongs to a request that died
+//! (trap, timeout, kill); the next request with the key takes it over and runs
+//! afresh, since the dead request's work was rolled back with its answer. Answers
+//! that [`should_store`] refuses release the claim, so that a retry runs again.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
 use crate::problem::{ApiError, Lang};
+
+/// How long a claim without an answer holds its key, in seconds: well beyond any
+/// request's time limit (the gateway's default is 30 s, Spin's none), so that only
+/// a request that can no longer answer loses its claim.
+pub const CLAIM_TTL_S: i64 = 120;
 
 /// The request header carrying the key.
 pub const HEADER_IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -108,6 +118,8 @@ pub struct IdempotencyRecord {
     pub fingerprint: Fingerprint,
     /// Its response, or `None` while it is still being processed.
     pub response: Option<StoredResponse>,
+    /// When the key was claimed.
+    pub claimed_at: OffsetDateTime,
 }
 
 /// Why a keyed request cannot go ahead.
@@ -197,16 +209,26 @@ pub enum Decision {
     Conflict(IdempotencyError),
 }
 
+/// The claim time before which an unanswered claim is abandoned, at `now`.
+pub fn stale_before(now: OffsetDateTime) -> OffsetDateTime {
+    now - time::Duration::seconds(CLAIM_TTL_S)
+}
+
 /// Decides from the stored record for `key` (if any) and the new request's
-/// fingerprint. A record for another key is no record for this one.
+/// fingerprint, at `now`. A record for another key is no record for this one, nor
+/// is a claim abandoned without an answer (older than [`CLAIM_TTL_S`]).
 pub fn decide(
     stored: Option<&IdempotencyRecord>,
     key: &IdempotencyKey,
     fingerprint: &Fingerprint,
+    now: OffsetDateTime,
 ) -> Decision {
     let Some(record) = stored.filter(|r| &r.key == key) else {
         return Decision::Fresh;
     };
+    if record.response.is_none() && record.claimed_at < stale_before(now) {
+        return Decision::Fresh;
+    }
     if &record.fingerprint != fingerprint {
         return Decision::Conflict(IdempotencyError::Mismatch);
     }
@@ -239,8 +261,11 @@ mod tests {
                 content_type: Some("application/json".into()),
                 body: br#"{"id":"01J"}"#.to_vec(),
             }),
+            claimed_at: NOW,
         }
     }
+
+    const NOW: OffsetDateTime = time::macros::datetime!(2026-12-02 08:00 UTC);
 
     #[test]
     fn same_request_replays_the_stored_response() {
@@ -249,6 +274,7 @@ mod tests {
             Some(&rec),
             &key("pay-2025-0001"),
             &Fingerprint::of("POST", "/payments", b"{\"fen\":100}"),
+            NOW,
         );
         assert_eq!(d, Decision::Replay(rec.response.clone().unwrap()));
     }
@@ -263,7 +289,7 @@ mod tests {
             Fingerprint::of("POST", "/payments?x=1", b"{\"fen\":100}"),
         ] {
             assert_eq!(
-                decide(Some(&rec), &k, &fp),
+                decide(Some(&rec), &k, &fp, NOW),
                 Decision::Conflict(IdempotencyError::Mismatch)
             );
         }
@@ -273,18 +299,46 @@ mod tests {
     #[test]
     fn unseen_key_is_fresh_and_in_flight_is_in_progress() {
         let fp = Fingerprint::of("POST", "/payments", b"{}");
-        assert_eq!(decide(None, &key("k1"), &fp), Decision::Fresh);
+        assert_eq!(decide(None, &key("k1"), &fp, NOW), Decision::Fresh);
         let other = done(b"{}");
-        assert_eq!(decide(Some(&other), &key("k1"), &fp), Decision::Fresh);
+        assert_eq!(decide(Some(&other), &key("k1"), &fp, NOW), Decision::Fresh);
         let in_flight = IdempotencyRecord {
             key: key("k1"),
             fingerprint: fp,
             response: None,
+            claimed_at: NOW,
         };
+        let later = NOW + time::Duration::seconds(CLAIM_TTL_S);
         assert_eq!(
-            decide(Some(&in_flight), &key("k1"), &fp),
+            decide(Some(&in_flight), &key("k1"), &fp, later),
             Decision::Conflict(IdempotencyError::InProgress)
         );
+    }
+
+    #[test]
+    fn an_abandoned_claim_is_taken_over_but_an_answered_key_never_expires_here() {
+        let fp = Fingerprint::of("POST", "/payments", b"{}");
+        let abandoned = IdempotencyRecord {
+            key: key("k1"),
+            fingerprint: fp,
+            response: None,
+            claimed_at: NOW,
+        };
+        let after = NOW + time::Duration::seconds(CLAIM_TTL_S + 1);
+        assert_eq!(
+            decide(Some(&abandoned), &key("k1"), &fp, after),
+            Decision::Fresh
+        );
+        let answered = done(b"{}");
+        assert!(matches!(
+            decide(
+                Some(&answered),
+                &key("pay-2025-0001"),
+                &Fingerprint::of("POST", "/payments", b"{}"),
+                after
+            ),
+            Decision::Replay(_)
+        ));
     }
 
     #[test]

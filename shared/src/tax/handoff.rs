@@ -6,6 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The header carrying the body's HMAC-SHA256 (the core's `security::channel` rule,
+/// with the secret shared with the registry) on records sent to the registry.
+pub const HEADER_REGISTRY_SIGNATURE: &str = "x-registry-signature";
+
 use super::assessment::Assessment;
 use super::types::{Payer, TaxKind};
 use crate::money::Fen;

@@ -9,23 +9,28 @@
 //!   pledge).
 //! - [`assessment`] and [`compute`]: one transfer in, every tax line out (payer, base,
 //!   rate, amount, legal basis, relief), the reduction/exemption declaration, totals.
+//! - [`basis`]: what is stored and answered beside an assessment (count, family,
+//!   prices, notes).
 //! - [`declaration`]: the printable reduction/exemption declaration.
 //! - [`handoff`]: the paid-tax record for the registry.
 //! - [`refund`]: the sell-then-buy IIT refund.
 //! - [`risk`]: after-the-fact risk screening of completed transfers.
 //! - [`policy`] and [`dividend`]: the 免申即享 catalogue as data, the matcher, and the
-//!   dividend bill (红利账单).
+//!   dividend bill (红利账单); [`industry`]: the GB/T 4754 industry code enterprises
+//!   carry (their division code is the shared [`crate::codes::DivisionCode`]).
 //!
 //! Money is integer fen ([`crate::money::Fen`]); every line is rounded to the fen,
 //! half-up, on its own.
 
 pub mod assessment;
+pub mod basis;
 pub mod compute;
 pub mod declaration;
 pub mod dividend;
 pub mod family;
 pub mod handoff;
 pub mod id_number;
+pub mod industry;
 pub mod policy;
 pub mod refund;
 pub mod risk;
@@ -39,6 +44,7 @@ pub use assessment::{
     Assessment, AssessmentError, BaseSource, DeclarationLine, HoldingFacts, IitDetail, IitMethod,
     OriginalValue, Relief, ReliefKind, SellerFacts, TaxLine, Totals, TransferInput,
 };
+pub use basis::{Basis, FamilyView, Note, pledge_note};
 pub use compute::{assess, assess_with_history};
 pub use declaration::{DeclarationParties, render_declaration};
 pub use dividend::{
@@ -48,8 +54,9 @@ pub use family::{
     CountSource, Family, Holding, HouseCount, HouseCountError, PersonHoldings, Pledge,
     RegistryAnswer, count_houses,
 };
-pub use handoff::{PaidLine, PaidTaxRecord};
+pub use handoff::{HEADER_REGISTRY_SIGNATURE, PaidLine, PaidTaxRecord};
 pub use id_number::{IdNumber, IdNumberError};
+pub use industry::{INDUSTRY_CODE_MAX_LEN, IndustryCode, IndustryCodeError};
 pub use policy::{
     CatalogueError, Condition, Enterprise, KeyGroup, Policy, PolicyCatalogue, PolicyGroup,
     PolicyMatch, match_policies,

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::industry::IndustryCode;
+use crate::codes::DivisionCode;
 use crate::money::Fen;
 
 /// The three groups of the Xinyang catalogue.
@@ -55,9 +57,9 @@ pub struct Enterprise {
     /// Unified social credit code.
     pub credit_code: String,
     /// Industry code (GB/T 4754, e.g. `C3311`).
-    pub industry_code: String,
-    /// 6-digit division code of the registered address.
-    pub region_code: String,
+    pub industry_code: IndustryCode,
+    /// Division code (GB/T 2260) of the registered address.
+    pub region_code: DivisionCode,
     /// Employees.
     pub employees: u32,
     /// Annual revenue.
@@ -132,11 +134,11 @@ impl Condition {
     /// True when the enterprise meets the condition.
     pub fn holds(&self, e: &Enterprise) -> bool {
         match self {
-            Condition::IndustryPrefix { any_of } => any_of
-                .iter()
-                .any(|p| e.industry_code.starts_with(p.as_str())),
+            Condition::IndustryPrefix { any_of } => {
+                any_of.iter().any(|p| e.industry_code.starts_with(p))
+            }
             Condition::RegionPrefix { any_of } => {
-                any_of.iter().any(|p| e.region_code.starts_with(p.as_str()))
+                any_of.iter().any(|p| e.region_code.starts_with(p))
             }
             Condition::EmployeeCount { min, max } => in_range(e.employees, *min, *max),
             Condition::AnnualRevenue { min, max } => in_range(e.annual_revenue, *min, *max),
@@ -405,8 +407,8 @@ pub(crate) mod tests {
     pub(crate) fn enterprise() -> Enterprise {
         Enterprise {
             credit_code: "91411500MA9XXXXX1X".to_owned(),
-            industry_code: "C3311".to_owned(),
-            region_code: "411502".to_owned(),
+            industry_code: IndustryCode::parse("C3311").unwrap(),
+            region_code: DivisionCode::parse("411502").unwrap(),
             employees: 300,
             annual_revenue: Fen::from_yuan(5_000_000),
             small_micro: true,
@@ -427,11 +429,11 @@ pub(crate) mod tests {
         assert_eq!(matched(&enterprise()), ["INN-01", "LIV-01"]);
         let mut e = enterprise();
         e.employees = 301;
-        e.industry_code = "I6510".to_owned();
+        e.industry_code = IndustryCode::parse("I6510").unwrap();
         assert!(matched(&e).is_empty());
         let mut e = enterprise();
         e.annual_revenue = Fen::from_yuan(5_000_000) + Fen(1);
-        e.region_code = "410302".to_owned();
+        e.region_code = DivisionCode::parse("410302").unwrap();
         e.key_group_hires.insert(KeyGroup::PovertyAlleviated, 1);
         assert_eq!(matched(&e), ["EMP-01"]);
     }
@@ -449,6 +451,40 @@ pub(crate) mod tests {
                 "年营业收入0.00至5000000.00元"
             ]
         );
+    }
+
+    #[test]
+    fn codes_match_by_prefix_at_any_level() {
+        let industry = |any_of: &[&str]| Condition::IndustryPrefix {
+            any_of: any_of.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        let region = |any_of: &[&str]| Condition::RegionPrefix {
+            any_of: any_of.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        let e = enterprise();
+        assert!(industry(&["C"]).holds(&e) && industry(&["C33"]).holds(&e));
+        assert!(industry(&["I", "C3311"]).holds(&e));
+        assert!(!industry(&["C34", "D"]).holds(&e));
+        assert!(region(&["41"]).holds(&e) && region(&["411502"]).holds(&e));
+        assert!(!region(&["4103", "4115020"]).holds(&e));
+    }
+
+    #[test]
+    fn an_enterprise_is_stored_with_its_codes_as_strings() {
+        let e = enterprise();
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["industry_code"], "C3311");
+        assert_eq!(json["region_code"], "411502");
+        assert_eq!(
+            serde_json::from_value::<Enterprise>(json.clone()).unwrap(),
+            e
+        );
+        let mut bad = json.clone();
+        bad["industry_code"] = "c3311".into();
+        assert!(serde_json::from_value::<Enterprise>(bad).is_err());
+        let mut bad = json;
+        bad["region_code"] = "41150".into();
+        assert!(serde_json::from_value::<Enterprise>(bad).is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use time::{Date, Month};
 use crate::money::Rate;
 
 // Dates travel as "YYYY-MM-DD" in JSON (time's default serde form is a tuple).
-time::serde::format_description!(pub(crate) ymd, Date, "[year]-[month]-[day]");
+pub(crate) use crate::calendar::iso_serde as ymd;
 
 /// A floor area in hundredths of a square metre (0.01 m²), always positive.
 ///

@@ -60,4 +60,4 @@ pub use unit_code::{
     FixtureFeature, LandOwnership, ParcelFeature, UNIT_CODE_LEN, UnitCode, UnitCodeError,
 };
 
-time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+use crate::calendar::iso_serde as iso_date;

@@ -2,10 +2,10 @@
 //! say: the rules the shell applies before calling [`assess`](super::assess).
 
 use super::table::CoefficientTable;
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{Date, OffsetDateTime};
 
 /// China Standard Time (UTC+8): "today" for an assessment is the local date.
-pub const CHINA_STANDARD_TIME: UtcOffset = time::macros::offset!(+8);
+pub use crate::calendar::CHINA_STANDARD_TIME;
 
 /// The default assessment date at instant `now`: today's date in UTC+8.
 pub fn default_assessment_date(now: OffsetDateTime) -> Date {
