@@ -21,13 +21,15 @@ pub const VAR_JWT_SECRET: &str = "auth_jwt_secret";
 pub const VAR_BOOTSTRAP_KEY: &str = "bootstrap_api_key";
 
 /// Authenticates the caller. An agency key must hold `agency_scope` (the scope the
-/// route needs from agency systems); a user's token is only verified here, so the
-/// route applies its role rules with the core's `authz` afterwards.
-pub async fn authenticate(
+/// route needs from agency systems; `None` on routes for users only, where a valid
+/// key is authenticated but holds no scope that counts); a user's token is only
+/// verified here. Handlers do not call this: they ask a [`crate::guard`], which
+/// applies the route's rule afterwards.
+pub(crate) async fn authenticate(
     ctx: &RequestContext,
     headers: &HeaderMap,
     db: &Db,
-    agency_scope: &Scope,
+    agency_scope: Option<&Scope>,
 ) -> Result<Principal, Failure> {
     let authorization = header(headers, "authorization");
     let x_api_key = header(headers, HEADER_API_KEY);
@@ -39,7 +41,11 @@ pub async fn authenticate(
             let record = crate::store::api_key(db, key.key_id())
                 .await
                 .map_err(|e| ctx.internal("looking up an API key", e))?;
-            match apikey::authorize(record.as_ref(), &key, agency_scope, ctx.now) {
+            let checked = match agency_scope {
+                Some(scope) => apikey::authorize(record.as_ref(), &key, scope, ctx.now),
+                None => apikey::verify(record.as_ref(), &key, ctx.now).map(Principal::Agency),
+            };
+            match checked {
                 Ok(principal) => {
                     crate::store::touch_api_key(db, key.key_id(), ctx.now)
                         .await
@@ -65,7 +71,7 @@ async fn bootstrap(
     ctx: &RequestContext,
     authorization: Option<&str>,
     x_api_key: Option<&str>,
-    scope: &Scope,
+    scope: Option<&Scope>,
 ) -> Option<Principal> {
     let bearer = authorization.and_then(|a| token::bearer(Some(a)).ok());
     let presented: Vec<&str> = [x_api_key.map(str::trim), bearer]

@@ -4,6 +4,7 @@
 
 use crate::store;
 use spin_sdk::sqlite::{Connection, RowResult, Value};
+use std::cell::OnceCell;
 use std::fmt;
 
 /// The database label every function uses.
@@ -30,6 +31,14 @@ fn fail(doing: &str, error: impl fmt::Debug) -> DbError {
     DbError {
         doing: doing.chars().take(160).collect(),
         error: format!("{error:?}"),
+    }
+}
+
+/// A stored value that no longer parses: a fault on our side, never the caller's.
+pub fn corrupt(what: &str, detail: impl fmt::Display) -> DbError {
+    DbError {
+        doing: format!("reading {what}"),
+        error: format!("stored value does not parse: {detail}"),
     }
 }
 
@@ -109,25 +118,47 @@ pub fn opt_int(n: Option<i64>) -> Value {
     n.map_or(Value::Null, Value::Integer)
 }
 
-/// An open connection. On the gateway and on Spin, one connection is one SQLite
-/// connection, so a transaction spans the statements run on it.
+/// A connection to the `default` database. On the gateway and on Spin, one
+/// connection is one SQLite connection, so a transaction spans the statements run on
+/// it. The connection is opened at the first statement, not before: a request that
+/// is refused before it reaches the database (no credentials, a slow or oversized
+/// body) never holds one of the host's connections.
 pub struct Db {
-    conn: Connection,
+    conn: OnceCell<Connection>,
 }
 
 impl Db {
-    /// Opens the `default` database.
+    /// The `default` database, opened at its first statement.
+    pub fn lazy() -> Db {
+        Db {
+            conn: OnceCell::new(),
+        }
+    }
+
+    /// Opens the `default` database now.
     pub async fn open() -> Result<Db, DbError> {
-        Connection::open(DEFAULT_DATABASE)
+        let db = Db::lazy();
+        db.connection().await?;
+        Ok(db)
+    }
+
+    async fn connection(&self) -> Result<&Connection, DbError> {
+        if let Some(conn) = self.conn.get() {
+            return Ok(conn);
+        }
+        let conn = Connection::open(DEFAULT_DATABASE)
             .await
-            .map(|conn| Db { conn })
-            .map_err(|e| fail("opening the default database", e))
+            .map_err(|e| fail("opening the default database", e))?;
+        // Two statements of one request racing to open: the first connection stays,
+        // the other is closed unused.
+        Ok(self.conn.get_or_init(|| conn))
     }
 
     /// Runs a statement and returns its rows.
     pub async fn query(&self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, DbError> {
         let result = self
-            .conn
+            .connection()
+            .await?
             .execute(sql, params)
             .await
             .map_err(|e| fail(sql, e))?;
@@ -138,7 +169,7 @@ impl Db {
     /// Runs a statement that returns no rows; answers the number of rows changed.
     pub async fn execute(&self, sql: &str, params: Vec<Value>) -> Result<u64, DbError> {
         self.query(sql, params).await?;
-        Ok(self.conn.changes().await)
+        Ok(self.connection().await?.changes().await)
     }
 
     /// The first row of a statement's result, if any.

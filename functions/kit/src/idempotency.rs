@@ -1,22 +1,33 @@
 //! `Idempotency-Key` on writes a client may retry. The core decides (fresh, replay,
-//! conflict); this module keeps the records in SQL table `idempotency`, scoped to the
-//! caller, and replays stored answers.
+//! conflict, an abandoned claim taken over); this module keeps the records in SQL
+//! table `idempotency`, scoped to the caller, and replays stored answers.
+//!
+//! A handler stores its success answer with [`Claim::store`] *inside the
+//! transaction of its work*, so the work and its answer commit together: a request
+//! that dies mid-way leaves neither, and after the core's claim time-to-live the
+//! next request with the key runs afresh. Answers given outside a transaction
+//! (refusals) are stored or released by [`Claim::finish`].
 
 use crate::context::{RequestContext, header};
 use crate::db::Db;
+use crate::db::DbError;
 use crate::responses::{Answer, Failure, raw};
+use crate::tx::TxError;
 use spin_sdk::http::HeaderMap;
+use time::OffsetDateTime;
 use yingshang_core::security::Principal;
 use yingshang_core::security::idempotency::{
     Decision, Fingerprint, HEADER_IDEMPOTENCY_KEY, IdempotencyError, IdempotencyKey,
-    StoredResponse, decide, should_store,
+    StoredResponse, decide, should_store, stale_before,
 };
 
-/// A key claimed for this request: finish it with [`Claim::finish`].
+/// A key claimed for this request: store the answer with the work
+/// ([`Claim::store`]), then [`Claim::finish`].
 #[derive(Debug)]
 pub struct Claim {
     caller: String,
     key: IdempotencyKey,
+    claimed_at: OffsetDateTime,
 }
 
 /// What to do with a keyed write.
@@ -50,15 +61,21 @@ pub async fn begin(
     let stored = crate::store::idempotency_record(db, &caller, &key)
         .await
         .map_err(|e| ctx.internal("reading an idempotency record", e))?;
-    match decide(stored.as_ref(), &key, &fingerprint) {
+    match decide(stored.as_ref(), &key, &fingerprint, ctx.now) {
         Decision::Replay(r) => Ok(Begin::Replay(replay(ctx, r))),
         Decision::Conflict(e) => Err(e.into()),
         Decision::Fresh => {
-            let claimed = crate::store::claim_idempotency(db, &caller, &key, &fingerprint, ctx.now)
-                .await
-                .map_err(|e| ctx.internal("claiming an idempotency key", e))?;
+            let stale = stale_before(ctx.now);
+            let claimed =
+                crate::store::claim_idempotency(db, &caller, &key, &fingerprint, ctx.now, stale)
+                    .await
+                    .map_err(|e| ctx.internal("claiming an idempotency key", e))?;
             if claimed {
-                Ok(Begin::Fresh(Claim { caller, key }))
+                Ok(Begin::Fresh(Claim {
+                    caller,
+                    key,
+                    claimed_at: ctx.now,
+                }))
             } else {
                 Err(IdempotencyError::InProgress.into())
             }
@@ -80,29 +97,55 @@ fn replay(ctx: &RequestContext, r: StoredResponse) -> Answer {
     )
 }
 
+fn stored(answer: &Answer) -> StoredResponse {
+    StoredResponse {
+        status: answer.status().as_u16(),
+        content_type: answer
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        body: answer.body().as_bytes().to_vec(),
+    }
+}
+
 impl Claim {
-    /// Stores the answer for replay, or releases the key when the answer should not
-    /// be replayed (5xx, 429), so that a retry runs again.
+    /// Stores `answer` for replay, inside the work's transaction (so both commit or
+    /// neither). Refuses with 409 "in progress" — rolling the work back — when this
+    /// request no longer holds the key: it outlived its claim and another request
+    /// took the key over, so its work must not be applied as well.
+    pub async fn store(&self, db: &Db, answer: &Answer) -> Result<(), TxError> {
+        let held = crate::store::complete_idempotency(
+            db,
+            &self.caller,
+            &self.key,
+            self.claimed_at,
+            &stored(answer),
+        )
+        .await?;
+        if held {
+            Ok(())
+        } else {
+            Err(IdempotencyError::InProgress.into())
+        }
+    }
+
+    /// After the request: stores an answer not yet stored (a refusal), or releases
+    /// the key when the answer should not be replayed (5xx, 429), so that a retry
+    /// runs again. An answer already stored with the work is left as it is.
     pub async fn finish(
         self,
         ctx: &RequestContext,
         db: &Db,
         answer: &Answer,
     ) -> Result<(), Failure> {
-        let status = answer.status().as_u16();
-        let result = if should_store(status) {
-            let response = StoredResponse {
-                status,
-                content_type: answer
-                    .headers()
-                    .get("content-type")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-                body: answer.body().as_bytes().to_vec(),
-            };
-            crate::store::complete_idempotency(db, &self.caller, &self.key, &response).await
+        let result: Result<(), DbError> = if should_store(answer.status().as_u16()) {
+            let (caller, key, at) = (&self.caller, &self.key, self.claimed_at);
+            crate::store::complete_idempotency(db, caller, key, at, &stored(answer))
+                .await
+                .map(drop)
         } else {
-            crate::store::release_idempotency(db, &self.caller, &self.key).await
+            crate::store::release_idempotency(db, &self.caller, &self.key, self.claimed_at).await
         };
         result.map_err(|e| ctx.internal("storing an idempotent answer", e).into())
     }

@@ -9,6 +9,10 @@
 //! - [`clock`]: the current time from the WASI wall clock.
 //! - [`ids`]: ULIDs from the clock and WASI randomness.
 //! - [`db`]: a thin layer over `spin:sqlite` (rows, transactions, errors).
+//! - [`router`]: the route table as data ([`route!`]), 404/405, the handler's [`router::Call`].
+//! - [`guard`]: who may call a route — the only way handlers authorize.
+//! - [`outbox`]: the one outbox dispatcher and signed outbound JSON POST.
+//! - [`tx`]: the one transaction helper, with typed refusals and retries.
 //! - [`auth`]: bearer tokens for users, API keys (and the bootstrap key) for agencies.
 //! - [`idempotency`]: `Idempotency-Key` on retried writes.
 //! - [`audit`]: audit rows.
@@ -23,11 +27,15 @@ pub mod clock;
 pub mod context;
 pub mod db;
 pub mod device;
+pub mod guard;
 pub mod idempotency;
 pub mod ids;
+pub mod outbox;
 pub mod responses;
+pub mod router;
 pub mod storage;
 mod store;
+pub mod tx;
 
 pub use context::RequestContext;
 pub use db::{Db, DbError, Row};

@@ -27,13 +27,20 @@ const SELECT_API_KEY: &str = "SELECT key_id, agency_id, hash, scopes, revoked_at
      FROM api_keys WHERE key_id = $1";
 const TOUCH_API_KEY: &str = "UPDATE api_keys SET last_used_at = $1 WHERE key_id = $2";
 
-const SELECT_IDEMPOTENCY: &str = "SELECT fingerprint, status, content_type, body \
+const SELECT_IDEMPOTENCY: &str = "SELECT fingerprint, status, content_type, body, created_at \
      FROM idempotency WHERE caller = $1 AND idem_key = $2";
-const INSERT_IDEMPOTENCY: &str = "INSERT INTO idempotency (caller, idem_key, fingerprint, created_at) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (caller, idem_key) DO NOTHING";
+/// Claims a key: a new row, or an abandoned claim (no answer, claimed before `$5`)
+/// taken over. Nothing changes while another live request holds it.
+const CLAIM_IDEMPOTENCY: &str = "INSERT INTO idempotency (caller, idem_key, fingerprint, created_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (caller, idem_key) DO UPDATE SET \
+     fingerprint = excluded.fingerprint, created_at = excluded.created_at \
+     WHERE idempotency.status IS NULL AND idempotency.created_at < $5";
+/// Stores the answer of the claim made at `$6`, if it still holds the key.
 const COMPLETE_IDEMPOTENCY: &str = "UPDATE idempotency SET status = $1, content_type = $2, body = $3 \
-     WHERE caller = $4 AND idem_key = $5";
-const DELETE_IDEMPOTENCY: &str = "DELETE FROM idempotency WHERE caller = $1 AND idem_key = $2";
+     WHERE caller = $4 AND idem_key = $5 AND created_at = $6 AND status IS NULL";
+/// Releases the claim made at `$3`, if it still holds the key unanswered.
+const DELETE_IDEMPOTENCY: &str = "DELETE FROM idempotency \
+     WHERE caller = $1 AND idem_key = $2 AND created_at = $3 AND status IS NULL";
 
 const INSERT_AUDIT: &str = "INSERT INTO audit_log \
      (id, at, actor, action, subject, before_digest, after_digest, request_id) \
@@ -44,10 +51,7 @@ const INSERT_DEVICE_NONCE: &str = "INSERT INTO device_nonces (device_id, nonce, 
 const DELETE_DEVICE_NONCES_BEFORE: &str = "DELETE FROM device_nonces WHERE retain_until < $1";
 
 fn corrupt(what: &str) -> DbError {
-    DbError {
-        doing: format!("reading {what}"),
-        error: "stored value does not parse".to_owned(),
-    }
+    db::corrupt(what, "not a valid value")
 }
 
 fn api_key_of(row: &Row) -> Result<ApiKeyRecord, DbError> {
@@ -120,61 +124,74 @@ pub async fn idempotency_record(
         key: key.clone(),
         fingerprint,
         response,
+        claimed_at: crate::clock::from_unix_ms(row.int(4)?),
     }))
 }
 
-/// Claims a caller's key for a request; false if another request claimed it first.
+/// Claims a caller's key for a request at `now` (taking over a claim abandoned
+/// before `stale_before`); false if another live request holds it.
 pub async fn claim_idempotency(
     db: &Db,
     caller: &str,
     key: &IdempotencyKey,
     fingerprint: &Fingerprint,
     now: OffsetDateTime,
+    stale_before: OffsetDateTime,
 ) -> Result<bool, DbError> {
     let changed = db
         .execute(
-            INSERT_IDEMPOTENCY,
+            CLAIM_IDEMPOTENCY,
             vec![
                 db::text(caller),
                 db::text(key.as_str()),
                 db::text(fingerprint.to_hex()),
                 db::int(crate::clock::unix_ms(now)),
+                db::int(crate::clock::unix_ms(stale_before)),
             ],
         )
         .await?;
     Ok(changed == 1)
 }
 
-/// Stores the response of a claimed key.
+/// Stores the response of the claim made at `claimed_at`; false if that claim no
+/// longer holds the key unanswered (it was answered, or taken over).
 pub async fn complete_idempotency(
     db: &Db,
     caller: &str,
     key: &IdempotencyKey,
+    claimed_at: OffsetDateTime,
     response: &StoredResponse,
-) -> Result<(), DbError> {
-    db.execute(
-        COMPLETE_IDEMPOTENCY,
-        vec![
-            db::int(i64::from(response.status)),
-            db::opt_text(response.content_type.clone()),
-            spin_sdk::sqlite::Value::Blob(response.body.clone()),
-            db::text(caller),
-            db::text(key.as_str()),
-        ],
-    )
-    .await
-    .map(drop)
+) -> Result<bool, DbError> {
+    let changed = db
+        .execute(
+            COMPLETE_IDEMPOTENCY,
+            vec![
+                db::int(i64::from(response.status)),
+                db::opt_text(response.content_type.clone()),
+                spin_sdk::sqlite::Value::Blob(response.body.clone()),
+                db::text(caller),
+                db::text(key.as_str()),
+                db::int(crate::clock::unix_ms(claimed_at)),
+            ],
+        )
+        .await?;
+    Ok(changed == 1)
 }
 
-/// Releases a claimed key, so that a retry runs again.
+/// Releases the claim made at `claimed_at`, so that a retry runs again.
 pub async fn release_idempotency(
     db: &Db,
     caller: &str,
     key: &IdempotencyKey,
+    claimed_at: OffsetDateTime,
 ) -> Result<(), DbError> {
     db.execute(
         DELETE_IDEMPOTENCY,
-        vec![db::text(caller), db::text(key.as_str())],
+        vec![
+            db::text(caller),
+            db::text(key.as_str()),
+            db::int(crate::clock::unix_ms(claimed_at)),
+        ],
     )
     .await
     .map(drop)
