@@ -12,5 +12,5 @@ use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(req: Request) -> impl IntoResponse {
-    api::handle(req).await
+    yingshang_kit::router::serve(api::BASE_PATH, api::ROUTES, req).await
 }

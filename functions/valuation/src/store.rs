@@ -94,25 +94,14 @@ pub const UPSERT_BATCH: usize = 32;
 /// Where a row came from: the generated demo register.
 pub const SOURCE_DEMO: &str = "demo";
 
-pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> DbError {
-    DbError {
-        doing: format!("reading {what}"),
-        error: format!("stored value does not parse: {detail}"),
-    }
-}
+pub(crate) use yingshang_kit::db::corrupt;
 
-/// `YYYY-MM-DD`.
-pub fn iso(date: Date) -> String {
-    let (y, m, d) = (date.year(), u8::from(date.month()), date.day());
-    format!("{y:04}-{m:02}-{d:02}")
-}
+pub use yingshang_core::calendar::iso;
 
 fn parse_iso(text: &str) -> Option<Date> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
+    yingshang_core::calendar::IsoDate::parse(text)
+        .ok()
+        .map(yingshang_core::calendar::IsoDate::date)
 }
 
 /// Columns of a dwelling in a row (`unit_code` … `structure`).

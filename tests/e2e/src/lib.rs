@@ -15,20 +15,29 @@ pub fn workspace_root() -> PathBuf {
         .expect("workspace root")
 }
 
-/// Every test component, by crate suffix (`tc-<name>`).
-pub const TEST_COMPONENTS: [&str; 11] = [
-    "echo",
-    "hello",
-    "sqlite",
-    "key-value",
-    "variables",
-    "outbound",
-    "trap",
-    "slow",
-    "memory-hog",
-    "unsupported-import",
-    "storage",
-];
+/// The component crates in a folder of the workspace: each sub-folder whose
+/// `Cargo.toml` builds a `cdylib` (discovered, so a new function or test component
+/// is built and testable without editing this file). Sorted by folder name.
+fn component_crates(folder: &str) -> Vec<String> {
+    let dir = workspace_root().join(folder);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            std::fs::read_to_string(entry.path().join("Cargo.toml"))
+                .is_ok_and(|toml| toml.contains("\"cdylib\""))
+        })
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every test component under `tests/components/`, by folder (crate `tc-<name>`).
+pub fn test_components() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| component_crates("tests/components"))
+}
 
 static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -40,7 +49,7 @@ pub fn build_test_components() {
         let mut cmd = std::process::Command::new(env!("CARGO"));
         cmd.current_dir(workspace_root())
             .args(["build", "--target", "wasm32-wasip2", "--release"]);
-        for c in TEST_COMPONENTS {
+        for c in test_components() {
             cmd.args(["-p", &format!("tc-{c}")]);
         }
         let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -68,7 +77,7 @@ pub fn wasm(name: &str) -> PathBuf {
 /// migrations folder.
 pub fn with_wasm_paths(manifest: &str) -> String {
     let mut out = manifest.to_owned();
-    for f in FUNCTIONS {
+    for f in functions() {
         let key = format!("{{function:{f}}}");
         if out.contains(&key) {
             out = out.replace(&key, &function_wasm(f).display().to_string());
@@ -77,7 +86,7 @@ pub fn with_wasm_paths(manifest: &str) -> String {
     if out.contains("{migrations}") {
         out = out.replace("{migrations}", &migrations_dir().display().to_string());
     }
-    for c in TEST_COMPONENTS {
+    for c in test_components() {
         let key = format!("{{wasm:{c}}}");
         if out.contains(&key) {
             out = out.replace(&key, &wasm(c).display().to_string());
@@ -86,8 +95,12 @@ pub fn with_wasm_paths(manifest: &str) -> String {
     out
 }
 
-/// Every function crate under `functions/` that is a component (crate = file name).
-pub const FUNCTIONS: [&str; 3] = ["valuation", "meter-billing", "tax"];
+/// Every function crate under `functions/` that is a component (crate = folder
+/// name; the kit, a library, is not one).
+pub fn functions() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| component_crates("functions"))
+}
 
 static BUILT_FUNCTIONS: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -104,7 +117,7 @@ pub fn build_functions() {
             "--profile",
             "wasm",
         ]);
-        for f in FUNCTIONS {
+        for f in functions() {
             cmd.args(["-p", f]);
         }
         let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;

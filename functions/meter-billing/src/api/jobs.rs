@@ -3,15 +3,18 @@
 
 use super::error::PowerError;
 use super::sessions::save_settled;
-use super::{SCOPE_REPORTS, SCOPE_SWEEP, TxError, agency, in_transaction, query_param};
+use super::{SCOPE_REPORTS, SCOPE_SWEEP, query_param};
 use crate::store::outbox;
 use crate::store::sessions::{self, status_of};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::{Date, Duration, OffsetDateTime, Time};
-use yingshang_core::metering::{CHINA, ClosedSession, SiteId, StaleRule};
+use yingshang_core::calendar::{CHINA_STANDARD_TIME as CHINA, IsoDate, iso};
+use yingshang_core::metering::{ClosedSession, SiteId, StaleRule};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// Without a configured threshold, a session with no reading for 15 minutes is stale.
@@ -38,7 +41,7 @@ struct SweepAnswer {
 /// `POST /sessions/close-stale`: closes active sessions with no reading for the
 /// threshold, billed to their last reading, the rest refunded.
 pub async fn close_stale(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_SWEEP).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_SWEEP).await?;
     let (parts, body) = req.into_parts();
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let request: SweepRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -57,7 +60,7 @@ pub async fn close_stale(ctx: &RequestContext, db: &Db, req: Request) -> Result<
     let mut closed = Vec::new();
     for candidate in candidates {
         let id = candidate.id.clone();
-        let done = in_transaction(ctx, db, "closing a stale session", async |db: &Db| {
+        let done = tx::retrying(ctx, db, "closing a stale session", async |db: &Db| {
             let Some(mut r) = sessions::by_id(db, &id).await? else {
                 return Ok(false);
             };
@@ -88,21 +91,12 @@ pub async fn close_stale(ctx: &RequestContext, db: &Db, req: Request) -> Result<
     ))
 }
 
+/// A `YYYY-MM-DD` day (the core's [`IsoDate`]: a real day in a sane year, so that
+/// `?date=9999-12-31` is a 400, never a trap).
 fn parse_day(field: &'static str, text: &str) -> Result<Date, PowerError> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| PowerError::InvalidDate { field })
-}
-
-fn iso(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
+    IsoDate::parse(text)
+        .map(IsoDate::date)
+        .map_err(|_| PowerError::InvalidDate { field })
 }
 
 /// Local midnight (China) of `day`.
@@ -117,7 +111,7 @@ pub async fn daily_statements(
     db: &Db,
     req: Request,
 ) -> Result<Answer, Failure> {
-    agency(ctx, db, &req, SCOPE_REPORTS).await?;
+    guard::agency(ctx, db, req.headers(), SCOPE_REPORTS).await?;
     let day = match query_param(req.uri().query(), "date") {
         Some(text) => parse_day("date", text)?,
         None => ctx.now.to_offset(CHINA).date() - Duration::days(1),
@@ -136,7 +130,7 @@ pub async fn daily_statements(
     }
     let statements = yingshang_core::metering::daily_statements(day, &closed);
     let day_text = iso(day);
-    in_transaction(ctx, db, "storing statements", async |db: &Db| {
+    tx::retrying(ctx, db, "storing statements", async |db: &Db| {
         outbox::replace_statements(db, &day_text, &statements, ctx.now).await?;
         Ok(())
     })
@@ -156,7 +150,7 @@ pub async fn site_statements(
     req: Request,
     site_id: &str,
 ) -> Result<Answer, Failure> {
-    agency(ctx, db, &req, SCOPE_REPORTS).await?;
+    guard::agency(ctx, db, req.headers(), SCOPE_REPORTS).await?;
     let site = SiteId::parse(site_id).map_err(PowerError::Input)?;
     let today = ctx.now.to_offset(CHINA).date();
     let query = req.uri().query();

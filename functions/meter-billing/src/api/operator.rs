@@ -1,15 +1,16 @@
 //! Operator set-up: sites and sockets (meter id, device secret, dated models and
 //! tariffs), and the public socket status with its current price.
 
+use super::SCOPE_OPERATE;
 use super::dto::{SiteRequest, SocketRequest, SocketView};
 use super::error::PowerError;
-use super::{SCOPE_OPERATE, agency};
 use crate::store::{self, SocketSetup, sessions};
 use spin_sdk::http::Request;
 use yingshang_core::metering::{MeterId, SiteId};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::device::MIN_DEVICE_SECRET_LEN;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
 
@@ -20,7 +21,7 @@ pub async fn put_site(
     req: Request,
     site_id: &str,
 ) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_OPERATE).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_OPERATE).await?;
     let site = SiteId::parse(site_id).map_err(PowerError::Input)?;
     let (parts, body) = req.into_parts();
     let request: SiteRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
@@ -63,7 +64,7 @@ pub async fn put_socket(
     req: Request,
     socket_id: &str,
 ) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_OPERATE).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_OPERATE).await?;
     check_socket_id(socket_id)?;
     let (parts, body) = req.into_parts();
     let request: SocketRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;

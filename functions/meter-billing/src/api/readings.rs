@@ -5,7 +5,7 @@
 
 use super::error::PowerError;
 use super::sessions::save_settled;
-use super::{ATTEMPTS, TxError, path_and_query};
+use super::{contended, path_and_query};
 use crate::store::sessions::{self, SessionRecord, status_of};
 use crate::store::{self, SocketRecord};
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,7 @@ use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::device;
 use yingshang_kit::ids::ulid;
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// The most readings one batch may carry.
@@ -169,26 +170,15 @@ pub async fn post(
     // database's one write lock: the shorter it is, the more readings per second
     // the database takes. Nothing is lost by it: the session is saved only if its
     // version is still the one read, else everything is rolled back and read again.
-    for _ in 0..ATTEMPTS {
-        let active = sessions::active_of_socket(db, &socket.socket_id)
-            .await
-            .map_err(|e| ctx.internal("reading the active session", e))?;
-        let done = db
-            .transaction(async |db: &Db| {
-                if !device::remember_nonce(db, &verified).await? {
-                    return Err(TxError::Refused(device::replayed(ctx, &verified)));
-                }
-                apply(ctx, db, &socket, &readings, &actor, active.clone()).await
-            })
-            .await;
-        match done {
-            Ok(answer) => return Ok(json(ctx, 200, &answer)),
-            Err(TxError::Retry) => continue,
-            Err(TxError::Refused(f)) => return Err(f),
-            Err(TxError::Db(e)) => return Err(ctx.internal("applying readings", e).into()),
+    let read = async |db: &Db| sessions::active_of_socket(db, &socket.socket_id).await;
+    let answer = tx::retrying_after_read(ctx, db, "applying readings", read, async |db, active| {
+        if !device::remember_nonce(db, &verified).await? {
+            return Err(TxError::Refused(device::replayed(ctx, &verified)));
         }
-    }
-    Err(PowerError::Contended.into())
+        apply(ctx, db, &socket, &readings, &actor, active).await
+    })
+    .await?;
+    Ok(json(ctx, 200, &answer))
 }
 
 async fn apply(
@@ -206,7 +196,7 @@ async fn apply(
             .await?
             .is_some()
         {
-            return Err(TxError::Retry);
+            return Err(contended());
         }
         // No session: remember what the meter says, keep the relay off.
         for reading in readings {
@@ -248,7 +238,7 @@ async fn apply(
         Some(settlement) => save_settled(ctx, db, &r, &settlement, Some(ctx.now), actor).await?,
         None => {
             if !sessions::save(db, &r, Some(ctx.now), None).await? {
-                return Err(TxError::Retry);
+                return Err(contended());
             }
         }
     }

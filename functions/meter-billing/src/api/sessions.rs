@@ -2,36 +2,36 @@
 //! signed confirmation that switches the socket on, live usage, and stop. Settling a
 //! session and queueing its refund happen in one transaction ([`save_settled`]).
 
+use super::contended;
 use super::dto::{ConfirmationRequest, CreateSessionRequest, SessionView};
 use super::error::PowerError;
-use super::{TxError, in_transaction};
 use crate::store::outbox;
 use crate::store::sessions::{self, STATUS_CANCELLED, STATUS_CREATED, SessionRecord, status_of};
 use crate::store::{self};
 use spin_sdk::http::Request;
 use time::OffsetDateTime;
-use yingshang_core::metering::{Baseline, EndReason, Session, SessionState, Settlement};
+use yingshang_core::metering::{
+    Baseline, EndReason, Session, SessionError, SessionState, Settlement,
+};
 use yingshang_core::money::Fen;
+use yingshang_core::payment::{
+    Confirmation, Payable, PaymentDecision, PaymentRefusal, RecordedPayment, decide_payment,
+};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::authz::{Role, require_role};
-use yingshang_kit::auth::authenticate;
+use yingshang_core::security::authz::Role;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::unix_ms;
-use yingshang_kit::idempotency::{Begin, begin};
+use yingshang_kit::guard;
+use yingshang_kit::idempotency::{Begin, Claim, begin};
 use yingshang_kit::ids::{is_ulid, ulid};
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// A customer: a citizen or an enterprise user.
 async fn customer(ctx: &RequestContext, db: &Db, req: &Request) -> Result<Principal, Failure> {
-    // Agency keys have no business here; the scope asked of them is never granted.
-    let caller = authenticate(ctx, req.headers(), db, &super::scope("power:customer")).await?;
-    require_role(&caller, &[Role::Citizen, Role::Enterprise]).map_err(|d| {
-        ctx.log_denial(&caller.audit_actor(), d.code());
-        Failure::from(d)
-    })?;
-    Ok(caller)
+    guard::user(ctx, db, req.headers(), &[Role::Citizen, Role::Enterprise]).await
 }
 
 /// Loads a session its customer may see.
@@ -79,7 +79,7 @@ pub(super) async fn save_settled(
     actor: &str,
 ) -> Result<(), TxError> {
     if !sessions::save(db, r, seen, Some(settlement)).await? {
-        return Err(TxError::Retry);
+        return Err(contended());
     }
     if settlement.refunded > Fen::ZERO {
         outbox::insert_refund(
@@ -119,7 +119,7 @@ pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answe
         Begin::Fresh(claim) => claim,
         Begin::Unkeyed => return Err(PowerError::IdempotencyKeyRequired.into()),
     };
-    let answer = match create_session(ctx, db, &caller, &request).await {
+    let answer = match create_session(ctx, db, &caller, &request, &claim).await {
         Ok(answer) => answer,
         Err(failure) => failure.respond(ctx),
     };
@@ -132,6 +132,7 @@ async fn create_session(
     db: &Db,
     caller: &Principal,
     request: &CreateSessionRequest,
+    claim: &Claim,
 ) -> Result<Answer, Failure> {
     let socket = store::socket(db, &request.socket_id)
         .await
@@ -166,13 +167,14 @@ async fn create_session(
         Some(&after),
     );
     let meter = socket.meter.to_string();
-    in_transaction(ctx, db, "creating a session", async |db: &Db| {
+    let answer = json(ctx, 201, &SessionView::of(&r, None));
+    tx::retrying(ctx, db, "creating a session", async |db: &Db| {
         sessions::insert(db, &r, &meter).await?;
         yingshang_kit::audit::record(ctx, db, &entry).await?;
-        Ok(())
+        claim.store(db, &answer).await
     })
     .await?;
-    Ok(json(ctx, 201, &SessionView::of(&r, None)))
+    Ok(answer)
 }
 
 /// `GET /sessions/{id}`: usage, cost and balance, for its customer.
@@ -198,7 +200,7 @@ pub async fn stop(
     let caller = customer(ctx, db, &req).await?;
     own_session(ctx, db, &caller, id).await?;
     let actor = caller.audit_actor();
-    in_transaction(ctx, db, "stopping a session", async |db: &Db| {
+    tx::retrying(ctx, db, "stopping a session", async |db: &Db| {
         let mut r = sessions::by_id(db, id)
             .await?
             .ok_or(PowerError::SessionNotFound)?;
@@ -208,7 +210,7 @@ pub async fn stop(
             SessionState::Created => {
                 r.status = STATUS_CANCELLED.to_owned();
                 if !sessions::save(db, &r, None, None).await? {
-                    return Err(TxError::Retry);
+                    return Err(contended());
                 }
             }
             SessionState::Active => {
@@ -228,6 +230,21 @@ pub async fn stop(
     Ok(json(ctx, 200, &view(ctx, db, &r).await?))
 }
 
+/// The power answer for a refused confirmation.
+fn refused(why: PaymentRefusal) -> PowerError {
+    match why {
+        PaymentRefusal::TxnUsedElsewhere => PowerError::PaymentConflict,
+        PaymentRefusal::UnknownTarget => PowerError::SessionNotFound,
+        PaymentRefusal::AmountMismatch { due, got } => PowerError::AmountMismatch {
+            expected: due.0,
+            paid: got.0,
+        },
+        // Paid already, so no longer awaiting payment (the core session's own answer
+        // when activated twice).
+        PaymentRefusal::AlreadyPaidByOther => PowerError::Session(SessionError::NotAwaitingPayment),
+    }
+}
+
 /// `POST /payments/confirmations`: the payment channel confirms a prepay; the body is
 /// signed (HMAC-SHA256 of the raw body under `payment_channel_secret`, hex, in
 /// `x-channel-signature`). Idempotent by the channel's transaction id.
@@ -245,31 +262,39 @@ pub async fn confirm_payment(
     }
     let actor = "payment-channel";
     let id = c.session_id.as_str();
-    in_transaction(ctx, db, "confirming a payment", async |db: &Db| {
-        if let Some((session_id, amount)) = sessions::payment(db, &c.transaction_id).await? {
-            // A repeated confirmation: the same answer; another session or amount: 409.
-            return if session_id == c.session_id && amount == c.amount_fen {
-                Ok(())
-            } else {
-                Err(PowerError::PaymentConflict.into())
-            };
+    tx::retrying(ctx, db, "confirming a payment", async |db: &Db| {
+        let recorded = sessions::payment(db, &c.transaction_id).await?;
+        // A transaction id seen before is decided by its recorded payment alone, so
+        // the session is read only for a new one.
+        let session = match recorded {
+            Some(_) => None,
+            None => sessions::by_id(db, id).await?,
+        };
+        let decision = decide_payment(
+            recorded
+                .as_ref()
+                .map(|(target_id, amount)| RecordedPayment {
+                    target_id,
+                    amount: Fen(*amount),
+                }),
+            session.as_ref().map(|r| Payable {
+                due: r.session.prepaid(),
+                paid: r.payment_txn.is_some(),
+            }),
+            &Confirmation {
+                target_id: id,
+                amount: Fen(c.amount_fen),
+            },
+        );
+        match decision {
+            // A repeated confirmation: nothing changes, the same answer.
+            PaymentDecision::Replay => return Ok(()),
+            PaymentDecision::Refuse(why) => return Err(refused(why).into()),
+            PaymentDecision::Apply => {}
         }
-        let mut r = sessions::by_id(db, id)
-            .await?
-            .ok_or(PowerError::SessionNotFound)?;
-        let expected = r.session.prepaid().0;
-        if c.amount_fen != expected {
-            return Err(PowerError::AmountMismatch {
-                expected,
-                paid: c.amount_fen,
-            }
-            .into());
-        }
+        let mut r = session.ok_or(PowerError::SessionNotFound)?;
         if r.status == STATUS_CANCELLED {
-            return Err(PowerError::Session(
-                yingshang_core::metering::SessionError::NotAwaitingPayment,
-            )
-            .into());
+            return Err(PowerError::Session(SessionError::NotAwaitingPayment).into());
         }
         if let Some(other) = sessions::active_of_socket(db, &r.socket_id).await?
             && other.id != r.id
@@ -292,10 +317,10 @@ pub async fn confirm_payment(
         r.status = status_of(&r.session).to_owned();
         r.payment_txn = Some(c.transaction_id.clone());
         if !sessions::insert_payment(db, &c.transaction_id, id, c.amount_fen, ctx.now).await? {
-            return Err(TxError::Retry);
+            return Err(contended());
         }
         if !sessions::save(db, &r, Some(ctx.now), None).await? {
-            return Err(TxError::Retry);
+            return Err(contended());
         }
         let after =
             serde_json::json!({ "transaction_id": c.transaction_id, "amount_fen": c.amount_fen });

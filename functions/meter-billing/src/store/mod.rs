@@ -43,13 +43,7 @@ const INSERT_READING: &str = "INSERT INTO power_readings (meter_id, seq, session
 const INSERT_ALARM: &str = "INSERT INTO power_alarms (id, site_id, socket_id, meter_id, session_id, \
      seq, at, protection, alarm, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
-/// A stored value that no longer parses: a fault on our side.
-pub fn corrupt(what: &str, detail: impl std::fmt::Display) -> DbError {
-    DbError {
-        doing: format!("reading {what}"),
-        error: format!("stored value does not parse: {detail}"),
-    }
-}
+pub(crate) use yingshang_kit::db::corrupt;
 
 /// A site.
 #[derive(Debug, Clone)]

@@ -2,21 +2,24 @@
 //! (assessed price by service chaining, house count from the registry holdings or
 //! the pledge); `GET /assessments/{id}` reads the stored numbers back.
 
-use super::dto::{AssessmentRequest, AssessmentView, Basis, Contract, FamilyView};
+use super::dto::{AssessmentRequest, AssessmentView, Contract};
 use super::error::TaxError;
-use super::{SCOPE_ASSESS, TxError, in_transaction, require_party_or_officer, scope, valuation};
+use super::{PARTY_ROLES, require_party_or_officer, valuation};
 use crate::store::{self, AssessmentRecord, NewAssessment};
 use spin_sdk::http::Request;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::tax::{CountSource, RuleSet, TransferInput, assess_with_history, count_houses};
-use yingshang_kit::auth::authenticate;
+use yingshang_core::tax::{
+    Basis, CountSource, FamilyView, RuleSet, TransferInput, assess_with_history, count_houses,
+};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::rfc3339;
 use yingshang_kit::context::header;
-use yingshang_kit::idempotency::{Begin, begin};
+use yingshang_kit::guard;
+use yingshang_kit::idempotency::{Begin, Claim, begin};
 use yingshang_kit::ids::{is_ulid, ulid};
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// The answer for a stored assessment.
@@ -35,7 +38,7 @@ pub fn view_of(r: &AssessmentRecord) -> AssessmentView {
 
 /// `POST /assessments`.
 pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = authenticate(ctx, req.headers(), db, &scope(SCOPE_ASSESS)).await?;
+    let caller = guard::user(ctx, db, req.headers(), PARTY_ROLES).await?;
     let path = yingshang_kit::context::path_and_query(&req);
     let (parts, body) = req.into_parts();
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
@@ -54,10 +57,12 @@ pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answe
         Begin::Unkeyed => None,
     };
     let authorization = header(&parts.headers, "authorization");
-    let answer = match assess_and_store(ctx, db, &caller, authorization, request, &bytes).await {
-        Ok(answer) => answer,
-        Err(failure) => failure.respond(ctx),
-    };
+    let keyed = claim.as_ref();
+    let answer =
+        match assess_and_store(ctx, db, &caller, authorization, request, &bytes, keyed).await {
+            Ok(answer) => answer,
+            Err(failure) => failure.respond(ctx),
+        };
     if let Some(claim) = claim {
         claim.finish(ctx, db, &answer).await?;
     }
@@ -71,6 +76,7 @@ async fn assess_and_store(
     authorization: Option<&str>,
     request: AssessmentRequest,
     raw: &[u8],
+    claim: Option<&Claim>,
 ) -> Result<Answer, Failure> {
     let contract = Contract::try_from(request)?;
     let registry = store::registry_answer(db, &contract.family.members())
@@ -141,7 +147,7 @@ async fn assess_and_store(
     };
     let after =
         serde_json::to_value(&assessment).map_err(|e| ctx.internal("encoding an assessment", e))?;
-    let record = in_transaction(ctx, db, "storing an assessment", async |db: &Db| {
+    tx::in_transaction(ctx, db, "storing an assessment", async |db: &Db| {
         store::insert_assessment(db, &new, ctx.now).await?;
         let entry = AuditEntry::new(
             actor.as_str(),
@@ -153,10 +159,14 @@ async fn assess_and_store(
         );
         yingshang_kit::audit::record(ctx, db, &entry).await?;
         let stored = store::assessment(db, &id).await?;
-        stored.ok_or(TxError::Db(store::corrupt("tax_assessments", "vanished")))
+        let record = stored.ok_or(TxError::Db(store::corrupt("tax_assessments", "vanished")))?;
+        let answer = json(ctx, 201, &view_of(&record));
+        if let Some(claim) = claim {
+            claim.store(db, &answer).await?;
+        }
+        Ok(answer)
     })
-    .await?;
-    Ok(json(ctx, 201, &view_of(&record)))
+    .await
 }
 
 /// Loads an assessment the caller may see.
@@ -166,7 +176,7 @@ pub async fn load_visible(
     req: &Request,
     id: &str,
 ) -> Result<AssessmentRecord, Failure> {
-    let caller = authenticate(ctx, req.headers(), db, &scope(SCOPE_ASSESS)).await?;
+    let caller = guard::user(ctx, db, req.headers(), PARTY_ROLES).await?;
     if !is_ulid(id) {
         return Err(TaxError::AssessmentNotFound.into());
     }

@@ -4,31 +4,24 @@
 use super::error::TaxError;
 use serde::{Deserialize, Serialize};
 use time::Date;
+use yingshang_core::calendar::IsoDate;
+use yingshang_core::codes::DivisionCode;
 use yingshang_core::money::Fen;
 use yingshang_core::security::CreditCode;
 use yingshang_core::tax::{
-    Area, Assessment, CountSource, Enterprise, Family, Holding, HouseCount, IdNumber, KeyGroup,
+    Area, Assessment, Basis, Enterprise, Family, Holding, IdNumber, IndustryCode, KeyGroup,
     LocationClass, Pledge, PropertyUse, SavingRecord, SellerFacts,
 };
 
-/// Reads a `YYYY-MM-DD` date; `field` names it in the error.
+/// Reads a `YYYY-MM-DD` date (the core's [`IsoDate`]: a real day in a sane year);
+/// `field` names it in the error.
 pub fn parse_date(field: &'static str, text: &str) -> Result<Date, TaxError> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| TaxError::InvalidDate { field })
+    IsoDate::parse(text)
+        .map(IsoDate::date)
+        .map_err(|_| TaxError::InvalidDate { field })
 }
 
-/// `YYYY-MM-DD`.
-pub fn iso(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
-}
+pub use yingshang_core::calendar::iso;
 
 fn id(field: &str, text: &str) -> Result<IdNumber, TaxError> {
     IdNumber::parse(text).map_err(|error| TaxError::IdNumber {
@@ -184,85 +177,6 @@ impl TryFrom<AssessmentRequest> for Contract {
     }
 }
 
-/// The family as counted, for the answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FamilyView {
-    /// Members counted: buyer, spouse, minor children.
-    pub members: Vec<String>,
-    /// Children left out because they were 18 or older on the contract date.
-    pub adult_children_excluded: Vec<String>,
-}
-
-impl From<&Family> for FamilyView {
-    fn from(f: &Family) -> FamilyView {
-        FamilyView {
-            members: f.members().iter().map(|m| m.as_str().to_owned()).collect(),
-            adult_children_excluded: f
-                .adult_children()
-                .iter()
-                .map(|m| m.as_str().to_owned())
-                .collect(),
-        }
-    }
-}
-
-/// A note on how the answer was reached, in both languages.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Note {
-    /// Stable code.
-    pub code: String,
-    /// Chinese.
-    pub text_zh: String,
-    /// English.
-    pub text_en: String,
-}
-
-/// The note said when the house count rests on the buyer's pledge.
-pub fn pledge_note() -> Note {
-    Note {
-        code: "TAX_HOUSE_COUNT_FROM_PLEDGE".to_owned(),
-        text_zh: "不动产登记系统没有该家庭成员的登记信息，房屋套次依据购房人签署的诚信保证认定，已记录在案".to_owned(),
-        text_en: "The housing registry has no answer for the family; the house count rests on the buyer's signed pledge, which is recorded".to_owned(),
-    }
-}
-
-/// What is stored beside the core's assessment: the count, the family, the prices.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Basis {
-    /// The house count used.
-    pub house_count: HouseCount,
-    /// The family.
-    pub family: FamilyView,
-    /// The contract price.
-    pub contract_price_fen: i64,
-    /// The assessed price from valuation.
-    pub assessed_price_fen: i64,
-    /// Notes.
-    pub notes: Vec<Note>,
-    /// The pledge the count rests on, if it does.
-    #[serde(default)]
-    pub pledge: Option<Pledge>,
-    /// Documents presented with the contract.
-    #[serde(default)]
-    pub documents: Vec<String>,
-    /// The buyer's name, as on the contract.
-    #[serde(default)]
-    pub buyer_name: Option<String>,
-    /// The seller's name, as on the contract.
-    #[serde(default)]
-    pub seller_name: Option<String>,
-}
-
-impl Basis {
-    /// The notes for a count.
-    pub fn notes_for(count: &HouseCount) -> Vec<Note> {
-        match count.source {
-            CountSource::Pledge => vec![pledge_note()],
-            CountSource::Registry => Vec::new(),
-        }
-    }
-}
-
 /// An assessment as answered, built from stored rows only.
 #[derive(Debug, Serialize)]
 pub struct AssessmentView {
@@ -331,9 +245,10 @@ pub struct EnterpriseDto {
     /// Unified social credit code.
     #[serde(default)]
     pub credit_code: Option<String>,
-    /// Industry code, GB/T 4754 (a section letter and up to four digits).
+    /// Industry code, GB/T 4754 (a section letter and up to four digits); parsed in
+    /// [`enterprise_of`] so a bad one names its field.
     pub industry_code: String,
-    /// 6-digit division code of the registered address.
+    /// 6-digit division code of the registered address; parsed in [`enterprise_of`].
     pub region_code: String,
     /// Employees.
     pub employees: u32,
@@ -388,14 +303,6 @@ pub struct DemoEnterprises {
     pub savings: Vec<SavingDto>,
 }
 
-/// A section letter A–T and up to four digits (GB/T 4754-2017: `C`, `C13`, `C1371`).
-fn industry_code_ok(text: &str) -> bool {
-    let mut bytes = text.bytes();
-    matches!(bytes.next(), Some(b'A'..=b'T'))
-        && text.len() <= 5
-        && bytes.all(|b| b.is_ascii_digit())
-}
-
 /// An id chosen by the sender: 1–64 printable ASCII characters.
 fn record_id_ok(text: &str) -> bool {
     (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic())
@@ -428,20 +335,18 @@ pub fn enterprise_of(
             code
         }
     };
-    if !industry_code_ok(&dto.industry_code) {
-        return Err(TaxError::InvalidField {
+    let industry_code =
+        IndustryCode::parse(&dto.industry_code).map_err(|_| TaxError::InvalidField {
             field: field("industry_code"),
             expected_zh: "国民经济行业分类代码（门类字母加至多4位数字）",
             expected_en: "a GB/T 4754 industry code (a section letter and up to 4 digits)",
-        });
-    }
-    if dto.region_code.len() != 6 || !dto.region_code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(TaxError::InvalidField {
+        })?;
+    let region_code =
+        DivisionCode::parse(&dto.region_code).map_err(|_| TaxError::InvalidField {
             field: field("region_code"),
             expected_zh: "6位行政区划代码",
             expected_en: "a 6-digit division code",
-        });
-    }
+        })?;
     if dto.annual_revenue < Fen::ZERO {
         return Err(TaxError::InvalidField {
             field: field("annual_revenue"),
@@ -451,8 +356,8 @@ pub fn enterprise_of(
     }
     Ok(Enterprise {
         credit_code: code.as_str().to_owned(),
-        industry_code: dto.industry_code,
-        region_code: dto.region_code,
+        industry_code,
+        region_code,
         employees: dto.employees,
         annual_revenue: dto.annual_revenue,
         small_micro: dto.small_micro,
@@ -478,15 +383,13 @@ pub fn saving_of(dto: SavingDto, at: &str) -> Result<(String, SavingRecord), Tax
         });
     }
     let code = credit_code(field("credit_code"), &dto.credit_code)?;
-    let on = Date::parse(
-        &dto.on,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| TaxError::InvalidField {
-        field: field("on"),
-        expected_zh: "YYYY-MM-DD 格式的日期",
-        expected_en: "a date YYYY-MM-DD",
-    })?;
+    let on = IsoDate::parse(&dto.on)
+        .map(IsoDate::date)
+        .map_err(|_| TaxError::InvalidField {
+            field: field("on"),
+            expected_zh: "YYYY-MM-DD 格式的日期",
+            expected_en: "a date YYYY-MM-DD",
+        })?;
     Ok((
         dto.record_id,
         SavingRecord {

@@ -53,10 +53,6 @@ pub enum TaxError {
     },
     /// The assessment was already paid by another transaction (409).
     AlreadyPaid,
-    /// A request to the registry stand-in lacks its `Idempotency-Key` (400).
-    IdempotencyKeyRequired,
-    /// The stand-in got another record under a key it has seen (409).
-    RecordConflict,
     /// A refund claim cannot be decided (400).
     Refund(RefundError),
     /// No rule set is in force on the date asked (400).
@@ -113,7 +109,6 @@ impl ApiError for TaxError {
             | Self::Assessment(_)
             | Self::UnitCodeInvalid(_)
             | Self::BatchSize
-            | Self::IdempotencyKeyRequired
             | Self::Refund(_)
             | Self::RuleSet(_)
             | Self::CreditCode { .. }
@@ -129,7 +124,6 @@ impl ApiError for TaxError {
             | Self::EnterpriseUnknown => 404,
             Self::PaymentConflict
             | Self::AlreadyPaid
-            | Self::RecordConflict
             | Self::CatalogueVersionConflict(_)
             | Self::SavingConflict(_) => 409,
             Self::AmountMismatch { .. } | Self::Catalogue(_) | Self::Dividend(_) => 422,
@@ -153,8 +147,6 @@ impl ApiError for TaxError {
             Self::PaymentConflict => "TAX_PAYMENT_CONFLICT",
             Self::AmountMismatch { .. } => "TAX_PAYMENT_AMOUNT_MISMATCH",
             Self::AlreadyPaid => "TAX_ALREADY_PAID",
-            Self::IdempotencyKeyRequired => "TAX_IDEMPOTENCY_KEY_REQUIRED",
-            Self::RecordConflict => "TAX_REGISTRY_RECORD_CONFLICT",
             Self::Refund(e) => e.code(),
             Self::RuleSet(e) => e.code(),
             Self::CreditCode { error, .. } => error.code(),
@@ -232,14 +224,6 @@ impl ApiError for TaxError {
             Self::AlreadyPaid => pick(
                 "该计税已由另一笔支付完成",
                 "the assessment was already paid by another transaction",
-            ),
-            Self::IdempotencyKeyRequired => pick(
-                "需要请求头 Idempotency-Key",
-                "an Idempotency-Key header is required",
-            ),
-            Self::RecordConflict => pick(
-                "该幂等键已用于另一条完税记录",
-                "this idempotency key was used for another record",
             ),
             Self::CreditCode { field, error } => lang.pick(
                 format!("{field}：{}", error.message_zh()),

@@ -5,16 +5,20 @@
 
 use super::dto::ConfirmationRequest;
 use super::error::TaxError;
-use super::{TxError, in_transaction};
 use crate::store::{self, outbox};
 use serde::Serialize;
 use spin_sdk::http::Request;
+use yingshang_core::money::Fen;
+use yingshang_core::payment::{
+    Confirmation, Payable, PaymentDecision, PaymentRefusal, RecordedPayment, decide_payment,
+};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::tax::PaidTaxRecord;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::rfc3339;
 use yingshang_kit::ids::is_ulid;
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{TxError, in_transaction};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 #[derive(Debug, Serialize)]
@@ -23,6 +27,19 @@ struct ConfirmationAnswer {
     status: &'static str,
     transaction_id: String,
     amount_fen: i64,
+}
+
+/// The tax answer for a refused confirmation.
+fn refused(why: PaymentRefusal) -> TaxError {
+    match why {
+        PaymentRefusal::TxnUsedElsewhere => TaxError::PaymentConflict,
+        PaymentRefusal::UnknownTarget => TaxError::AssessmentNotFound,
+        PaymentRefusal::AmountMismatch { due, got } => TaxError::AmountMismatch {
+            expected: due.0,
+            paid: got.0,
+        },
+        PaymentRefusal::AlreadyPaidByOther => TaxError::AlreadyPaid,
+    }
 }
 
 /// `POST /payments/confirmations`.
@@ -36,24 +53,37 @@ pub async fn confirm(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answ
     }
     let paid_at = rfc3339(ctx.now);
     in_transaction(ctx, db, "confirming a tax payment", async |db: &Db| {
-        if let Some((assessment_id, amount)) = outbox::payment(db, &c.transaction_id).await? {
-            // A repeated confirmation: the same answer; another assessment or amount: 409.
-            return if assessment_id == c.assessment_id && amount == c.amount_fen {
-                Ok(())
-            } else {
-                Err(TaxError::PaymentConflict.into())
-            };
+        let recorded = outbox::payment(db, &c.transaction_id).await?;
+        // A transaction id seen before is decided by its recorded payment alone, so
+        // the assessment is read only for a new one.
+        let record = match recorded {
+            Some(_) => None,
+            None => store::assessment(db, &c.assessment_id).await?,
+        };
+        let decision = decide_payment(
+            recorded
+                .as_ref()
+                .map(|(target_id, amount)| RecordedPayment {
+                    target_id,
+                    amount: Fen(*amount),
+                }),
+            record.as_ref().map(|r| Payable {
+                due: Fen(r.total_fen),
+                paid: r.payment_txn.is_some(),
+            }),
+            &Confirmation {
+                target_id: &c.assessment_id,
+                amount: Fen(c.amount_fen),
+            },
+        );
+        match decision {
+            // A repeated confirmation: nothing changes, the same answer.
+            PaymentDecision::Replay => return Ok(()),
+            PaymentDecision::Refuse(why) => return Err(refused(why).into()),
+            PaymentDecision::Apply => {}
         }
-        let record = store::assessment(db, &c.assessment_id)
-            .await?
-            .ok_or(TaxError::AssessmentNotFound)?;
-        if c.amount_fen != record.total_fen {
-            return Err(TaxError::AmountMismatch {
-                expected: record.total_fen,
-                paid: c.amount_fen,
-            }
-            .into());
-        }
+        let record = record.ok_or(TaxError::AssessmentNotFound)?;
+        // Paid between the read and this write by another confirmation: the same 409.
         if !outbox::mark_paid(db, &record.id, &c.transaction_id, ctx.now).await? {
             return Err(TaxError::AlreadyPaid.into());
         }

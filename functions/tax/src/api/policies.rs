@@ -12,22 +12,23 @@ use super::dto::{
     EnterpriseBatch, EnterpriseDto, SavingsBatch, enterprise_of, parse_date, saving_of,
 };
 use super::error::TaxError;
-use super::{SCOPE_POLICY, TxError, agency, in_transaction, query_param, scope};
+use super::{SCOPE_POLICY, query_param};
 use crate::store::policies::{self as store, MatchChange, Published, Recorded};
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::query::count;
 use yingshang_core::security::CreditCode;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::authz::{Role, require_own_enterprise, require_role};
+use yingshang_core::security::authz::Role;
 use yingshang_core::tax::{
     BillPeriod, Enterprise, PolicyCatalogue, PolicyMatch, SavingRecord, dividend_bill,
     match_policies,
 };
-use yingshang_kit::auth::authenticate;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body, read_json};
 use yingshang_kit::clock::rfc3339;
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{TxError, in_transaction};
 use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
 
 /// Enterprises or savings per batch at most.
@@ -48,7 +49,7 @@ struct PublishAnswer<'a> {
 
 /// `PUT /policies/catalogue` (agency key `tax:policy`).
 pub async fn publish(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_POLICY).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_POLICY).await?;
     let (parts, body) = req.into_parts();
     let limit = 4 * DEFAULT_JSON_LIMIT;
     let bytes = read_body(ctx, &parts.headers, body, limit).await?;
@@ -102,7 +103,7 @@ async fn current(ctx: &RequestContext, db: &Db) -> Result<PolicyCatalogue, Failu
 
 /// `GET /policies/catalogue`: the current catalogue, for any signed-in user.
 pub async fn catalogue(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    authenticate(ctx, req.headers(), db, &scope(SCOPE_POLICY)).await?;
+    guard::user_or_agency(ctx, db, req.headers(), guard::ANY_USER, SCOPE_POLICY).await?;
     let c = current(ctx, db).await?;
     Ok(json(ctx, 200, &c))
 }
@@ -145,7 +146,7 @@ pub async fn put_enterprise(
     req: Request,
     credit_code: &str,
 ) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_POLICY).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_POLICY).await?;
     let code = parse_code("credit_code".to_owned(), credit_code)?;
     let (parts, body) = req.into_parts();
     let dto: EnterpriseDto = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
@@ -160,7 +161,7 @@ pub async fn put_enterprises(
     db: &Db,
     req: Request,
 ) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_POLICY).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_POLICY).await?;
     let (parts, body) = req.into_parts();
     let batch: EnterpriseBatch =
         read_json(ctx, &parts.headers, body, 4 * DEFAULT_JSON_LIMIT).await?;
@@ -234,7 +235,7 @@ async fn match_due(ctx: &RequestContext, db: &Db, limit: i64) -> Result<MatchAns
 
 /// `POST /policies/match?limit=N` (agency key `tax:policy`, a schedule).
 pub async fn run_match(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    agency(ctx, db, &req, SCOPE_POLICY).await?;
+    guard::agency(ctx, db, req.headers(), SCOPE_POLICY).await?;
     let limit = count(req.uri().query(), "limit", MATCH_CHUNK, 5 * MATCH_CHUNK)
         .map_err(TaxError::InvalidCount)?;
     let a = match_due(ctx, db, limit).await?;
@@ -254,7 +255,7 @@ pub async fn record_savings(
     db: &Db,
     req: Request,
 ) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_POLICY).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_POLICY).await?;
     let (parts, body) = req.into_parts();
     let batch: SavingsBatch = read_json(ctx, &parts.headers, body, 4 * DEFAULT_JSON_LIMIT).await?;
     let records = savings_of(batch)?;
@@ -304,13 +305,10 @@ async fn reader(
     req: &Request,
     credit_code: &str,
 ) -> Result<CreditCode, Failure> {
-    let caller = authenticate(ctx, req.headers(), db, &scope(SCOPE_POLICY)).await?;
+    let caller = guard::user(ctx, db, req.headers(), &[Role::Enterprise, Role::Officer]).await?;
     let code = parse_code("credit_code".to_owned(), credit_code)?;
-    let user = require_role(&caller, &[Role::Enterprise, Role::Officer])
-        .inspect_err(|d| ctx.log_denial(&caller.audit_actor(), d.code()))?;
-    if user.membership.role() == Role::Enterprise {
-        require_own_enterprise(&caller, &code)
-            .inspect_err(|d| ctx.log_denial(&caller.audit_actor(), d.code()))?;
+    if caller.role() == Some(Role::Enterprise) {
+        guard::own_enterprise(ctx, &caller, &code)?;
     }
     Ok(code)
 }
@@ -407,7 +405,7 @@ struct DemoAnswer {
 /// catalogue when none was published, demo enterprises and savings when there are
 /// none, then one matching pass. Idempotent: a second call adds nothing.
 pub async fn demo(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_POLICY).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_POLICY).await?;
     let actor = caller.audit_actor();
     let catalogue = PolicyCatalogue::from_json(DEMO_CATALOGUE)
         .map_err(|e| ctx.internal("reading the demo catalogue", e.message_en()))?;

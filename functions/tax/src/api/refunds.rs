@@ -2,17 +2,16 @@
 //! seller who bought again, or an officer checking a claim. The core decides; the
 //! rule set is the one in force on the purchase date. Nothing is stored.
 
+use super::PARTY_ROLES;
 use super::error::TaxError;
-use super::{SCOPE_ASSESS, scope};
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::money::Fen;
-use yingshang_core::security::authz::{Role, require_role};
 use yingshang_core::tax::{
     RefundClaim, RefundDecision, RefundOutcome, RuleSet, sell_then_buy_refund,
 };
-use yingshang_kit::auth::authenticate;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
@@ -26,9 +25,7 @@ struct RefundAnswer {
 
 /// `POST /refunds/sell-then-buy`.
 pub async fn sell_then_buy(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = authenticate(ctx, req.headers(), db, &scope(SCOPE_ASSESS)).await?;
-    require_role(&caller, &[Role::Citizen, Role::Enterprise, Role::Officer])
-        .inspect_err(|d| ctx.log_denial(&caller.audit_actor(), d.code()))?;
+    guard::user(ctx, db, req.headers(), PARTY_ROLES).await?;
     let (parts, body) = req.into_parts();
     let claim: RefundClaim = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let history = RuleSet::builtin_history();

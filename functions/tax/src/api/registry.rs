@@ -3,16 +3,18 @@
 //! (`POST /registry/holdings`). A person imported with no holdings is a registry
 //! answer too ("holds nothing"), unlike a person never imported.
 
+use super::SCOPE_REGISTRY;
 use super::dto::{HoldingsBatch, HoldingsRequest};
 use super::error::TaxError;
-use super::{SCOPE_REGISTRY, TxError, agency, in_transaction};
 use crate::store;
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::tax::{Holding, IdNumber};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{TxError, in_transaction};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// Persons per batch at most.
@@ -59,7 +61,7 @@ pub async fn put(
     req: Request,
     id_number: &str,
 ) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_REGISTRY).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_REGISTRY).await?;
     let id = parse_id("id_number".to_owned(), id_number)?;
     let (parts, body) = req.into_parts();
     let request: HoldingsRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
@@ -69,7 +71,7 @@ pub async fn put(
 
 /// `POST /registry/holdings`: a batch, all or nothing.
 pub async fn batch(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_REGISTRY).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_REGISTRY).await?;
     let (parts, body) = req.into_parts();
     let request: HoldingsBatch =
         read_json(ctx, &parts.headers, body, 4 * DEFAULT_JSON_LIMIT).await?;

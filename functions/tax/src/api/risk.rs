@@ -3,23 +3,22 @@
 //! transfers (`POST /risk/screen`, the core's `screen`) and keeps each flag once;
 //! officers read the flags (`GET /risk-flags`).
 
-use super::{SCOPE_ASSESS, SCOPE_RISK, TxError, agency, in_transaction, scope};
+use super::SCOPE_RISK;
 use crate::store::risk::{self, PaidTransfer};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
-use time::UtcOffset;
-use yingshang_core::security::authz::{Role, require_role};
+use yingshang_core::calendar::local_date;
+use yingshang_core::security::authz::Role;
 use yingshang_core::tax::{
     CertificateRecord, IdNumber, Party, RefundRecord, RiskFlag, RiskRecords, TransferRecord, screen,
 };
-use yingshang_kit::auth::authenticate;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::rfc3339;
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
+use yingshang_kit::tx::{TxError, in_transaction};
 use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
 
-/// China Standard Time: completion dates are local days.
-const CHINA: UtcOffset = time::macros::offset!(+8);
 /// Flags answered at most.
 const FLAG_LIMIT: i64 = 500;
 
@@ -61,7 +60,7 @@ fn encode<T: Serialize>(value: &T) -> Result<String, DbError> {
 
 /// `POST /risk/records` (agency key `tax:risk`).
 pub async fn report(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = agency(ctx, db, &req, SCOPE_RISK).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_RISK).await?;
     let (parts, body) = req.into_parts();
     let r: ReportedRecords = read_json(ctx, &parts.headers, body, 4 * DEFAULT_JSON_LIMIT).await?;
     let source = caller.audit_actor();
@@ -125,7 +124,7 @@ fn transfer_of(p: &PaidTransfer) -> Result<TransferRecord, DbError> {
             spouse: None,
             family_members,
         },
-        completed_on: p.paid_at.to_offset(CHINA).date(),
+        completed_on: local_date(p.paid_at),
     })
 }
 
@@ -137,7 +136,7 @@ fn decode<T: serde::de::DeserializeOwned>(rows: Vec<String>) -> Result<Vec<T>, D
 
 /// `POST /risk/screen` (agency key `tax:risk`, a schedule).
 pub async fn run_screen(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    agency(ctx, db, &req, SCOPE_RISK).await?;
+    guard::agency(ctx, db, req.headers(), SCOPE_RISK).await?;
     let load = async || -> Result<RiskRecords, DbError> {
         let paid = risk::paid_transfers(db).await?;
         Ok(RiskRecords {
@@ -175,9 +174,7 @@ pub async fn run_screen(ctx: &RequestContext, db: &Db, req: Request) -> Result<A
 
 /// `GET /risk-flags` (officers only).
 pub async fn list(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let caller = authenticate(ctx, req.headers(), db, &scope(SCOPE_ASSESS)).await?;
-    require_role(&caller, &[Role::Officer])
-        .inspect_err(|d| ctx.log_denial(&caller.audit_actor(), d.code()))?;
+    guard::user(ctx, db, req.headers(), &[Role::Officer]).await?;
     let flags = risk::flags(db, FLAG_LIMIT)
         .await
         .map_err(|e| ctx.internal("loading risk flags", e))?;

@@ -12,7 +12,7 @@ pub mod policies;
 pub mod risk;
 
 use time::OffsetDateTime;
-use yingshang_core::tax::{Holding, IdNumber, PersonHoldings, RegistryAnswer};
+use yingshang_core::tax::{Basis, Holding, IdNumber, PersonHoldings, RegistryAnswer};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::{self, Db, DbError, Row};
 
@@ -33,13 +33,7 @@ const SELECT_ASSESSMENT: &str = "SELECT id, created_by, owner_subject, buyer_acc
 const SET_DECLARATION_KEY: &str = "UPDATE tax_assessments SET declaration_key = $1 \
      WHERE id = $2 AND declaration_key IS NULL";
 
-/// A stored value that no longer parses: a fault on our side.
-pub fn corrupt(what: &str, detail: impl std::fmt::Display) -> DbError {
-    DbError {
-        doing: format!("reading {what}"),
-        error: format!("stored value does not parse: {detail}"),
-    }
-}
+pub(crate) use yingshang_kit::db::corrupt;
 
 fn to_json<T: serde::Serialize>(what: &str, value: &T) -> Result<String, DbError> {
     serde_json::to_string(value).map_err(|e| DbError {
@@ -113,7 +107,7 @@ pub struct NewAssessment<'a> {
     /// The core's assessment.
     pub assessment: &'a yingshang_core::tax::Assessment,
     /// The basis (count, family, prices).
-    pub basis: &'a crate::api::Basis,
+    pub basis: &'a Basis,
     /// The request body as received.
     pub request: &'a str,
 }
@@ -176,7 +170,7 @@ pub struct AssessmentRecord {
     /// The core's assessment, as computed then.
     pub assessment: yingshang_core::tax::Assessment,
     /// The basis.
-    pub basis: crate::api::Basis,
+    pub basis: Basis,
     /// The payment's transaction id.
     pub payment_txn: Option<String>,
     /// The declaration's object key, once rendered.

@@ -4,6 +4,7 @@
 
 use super::{corrupt, to_json};
 use time::{Date, OffsetDateTime};
+use yingshang_core::calendar::{IsoDate, iso as ymd};
 use yingshang_core::money::Fen;
 use yingshang_core::tax::{Enterprise, PolicyCatalogue, PolicyMatch, SavingRecord};
 use yingshang_kit::clock::{from_unix_ms, unix_ms};
@@ -51,16 +52,10 @@ const SELECT_SAVINGS: &str = "SELECT credit_code, policy_id, on_date, saved_fen 
      ORDER BY on_date, record_id";
 const COUNT_SAVINGS: &str = "SELECT COUNT(*) FROM tax_policy_savings";
 
-fn ymd(d: Date) -> String {
-    crate::api::iso(d)
-}
-
 fn parse_ymd(text: &str) -> Result<Date, DbError> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|e| corrupt("tax_policy_savings.on_date", e))
+    IsoDate::parse(text)
+        .map(IsoDate::date)
+        .map_err(|e| corrupt("tax_policy_savings.on_date", e))
 }
 
 /// What publishing a catalogue version did.

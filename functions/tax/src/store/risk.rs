@@ -3,7 +3,7 @@
 
 use super::corrupt;
 use time::OffsetDateTime;
-use yingshang_core::tax::RiskFlag;
+use yingshang_core::tax::{Basis, RiskFlag};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::{self, Db, DbError};
 
@@ -30,7 +30,7 @@ pub struct PaidTransfer {
     /// Seller's ID number.
     pub seller_id_number: String,
     /// The stored basis (family, names).
-    pub basis: crate::api::Basis,
+    pub basis: Basis,
     /// When it was paid.
     pub paid_at: OffsetDateTime,
 }

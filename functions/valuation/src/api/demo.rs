@@ -11,15 +11,14 @@
 
 use super::dto::{DemoChunkView, DemoDataView};
 use super::error::ValuationError;
-use super::{BASE_PATH, SCOPE_IMPORT, query_param, scope};
+use super::{BASE_PATH, SCOPE_IMPORT, query_param};
 use crate::store::{self, SOURCE_DEMO};
 use spin_sdk::http::Request;
 use yingshang_core::query::count;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::authz::require_scope;
 use yingshang_core::valuation::CoefficientTable;
 use yingshang_core::valuation::demo::{DemoRegister, DemoScale};
-use yingshang_kit::auth::authenticate;
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
 
@@ -61,11 +60,7 @@ fn full_chunk(query: Option<&str>) -> Result<Option<(usize, usize)>, ValuationEr
 
 /// Loads the demo data if the register is empty.
 pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    let import = scope(SCOPE_IMPORT);
-    let caller = authenticate(ctx, req.headers(), db, &import).await?;
-    require_scope(&caller, &import).inspect_err(|d| {
-        ctx.log_denial(&caller.audit_actor(), d.code());
-    })?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_IMPORT).await?;
     if let Some((chunk, size)) = full_chunk(req.uri().query())? {
         return load_full_chunk(ctx, db, &caller, chunk, size).await;
     }

@@ -4,21 +4,21 @@ use super::error::ValuationError;
 use crate::store::RunRecord;
 use serde::{Deserialize, Serialize};
 use time::Date;
+use yingshang_core::calendar::IsoDate;
 use yingshang_core::valuation::{
     Assessment, BasePrice, BasePriceLevel, Dimension, DwellingDto, RoundingRule, TableData,
     format_coefficient,
 };
 use yingshang_kit::clock::{from_unix_ms, rfc3339};
 
-/// Reads a `YYYY-MM-DD` date; `field` names the parameter or JSON Pointer in the error.
+/// Reads a `YYYY-MM-DD` date (the core's [`IsoDate`]: a real day in a sane year);
+/// `field` names the parameter or JSON Pointer in the error.
 pub fn parse_date(field: &str, text: &str) -> Result<Date, ValuationError> {
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| ValuationError::InvalidDate {
-        field: field.to_owned(),
-    })
+    IsoDate::parse(text)
+        .map(IsoDate::date)
+        .map_err(|_| ValuationError::InvalidDate {
+            field: field.to_owned(),
+        })
 }
 
 /// One factor of an assessment as shown to the caller.

@@ -12,16 +12,15 @@
 //! Imports are idempotent per kind and file checksum: importing the same bytes again
 //! answers the first import (200) without applying anything twice.
 
+use super::SCOPE_IMPORT;
 use super::error::ValuationError;
 use super::import_dto::{ImportBody, ImportView, SlotBody, SlotView};
-use super::{SCOPE_IMPORT, scope};
 use crate::store::{self, imports as istore, imports::ImportRecord};
 use spin_sdk::http::Request;
 use time::Duration;
 use yingshang_core::query::count;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::authz::require_scope;
 use yingshang_core::storage::key::{Owner, OwnerKind, Purpose};
 use yingshang_core::storage::upload::{Sha256Digest, SlotRequest, UploadPolicy, issue_slot};
 use yingshang_core::storage::{ObjectKey, StorageError};
@@ -29,9 +28,9 @@ use yingshang_core::valuation::import::{
     ApplyPlan, DEFAULT_STAGE_CHUNK, IMPORT_CONTENT_TYPE, IMPORT_EXTENSION, ImportError, ImportKind,
     ImportReport, ImportRows, ImportStatus, MAX_STAGE_CHUNK, next_chunk, parse_import,
 };
-use yingshang_kit::auth::authenticate;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body, read_json};
 use yingshang_kit::clock::unix_ms;
+use yingshang_kit::guard;
 use yingshang_kit::idempotency::{Begin, begin};
 use yingshang_kit::ids::{is_ulid, random_bytes, ulid};
 use yingshang_kit::responses::json;
@@ -47,11 +46,7 @@ async fn agency(
     db: &Db,
     req: &Request,
 ) -> Result<(Principal, Owner), Failure> {
-    let import = scope(SCOPE_IMPORT);
-    let caller = authenticate(ctx, req.headers(), db, &import).await?;
-    require_scope(&caller, &import).inspect_err(|d| {
-        ctx.log_denial(&caller.audit_actor(), d.code());
-    })?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_IMPORT).await?;
     let Principal::Agency(a) = &caller else {
         // A user holding the scope is not an agency system: files belong to agencies.
         return Err(StorageError::NotOwner.into());

@@ -3,24 +3,24 @@
 //! results upserted into `assessments`. Processing a chunk twice gives the same rows;
 //! a finished run stays finished; progress is counted from the result rows.
 
+use super::SCOPE_IMPORT;
 use super::dto::{CreateRunRequest, RunView, parse_date};
 use super::error::ValuationError;
-use super::{SCOPE_IMPORT, scope};
 use crate::store::{self, RUN_FINISHED, RunRecord};
 use spin_sdk::http::Request;
 use yingshang_core::query::count;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::authz::require_scope;
 use yingshang_core::valuation::{
     AssessError, BasePrices, assess_many, default_assessment_date, select_table, unit_code_prefix,
 };
-use yingshang_kit::auth::authenticate;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::unix_ms;
-use yingshang_kit::idempotency::{Begin, begin};
+use yingshang_kit::guard;
+use yingshang_kit::idempotency::{Begin, Claim, begin};
 use yingshang_kit::ids::{is_ulid, ulid};
 use yingshang_kit::responses::json;
+use yingshang_kit::tx;
 use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
 
 /// Dwellings per `next` call by default: well inside one request's time limit.
@@ -31,11 +31,7 @@ pub const DEFAULT_CHUNK: i64 = 1_000;
 pub const MAX_CHUNK: i64 = 10_000;
 
 async fn agency(ctx: &RequestContext, db: &Db, req: &Request) -> Result<Principal, Failure> {
-    let import = scope(SCOPE_IMPORT);
-    let caller = authenticate(ctx, req.headers(), db, &import).await?;
-    require_scope(&caller, &import).inspect_err(|d| {
-        ctx.log_denial(&caller.audit_actor(), d.code());
-    })?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_IMPORT).await?;
     Ok(caller)
 }
 
@@ -73,7 +69,7 @@ pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answe
         Begin::Fresh(claim) => Some(claim),
         Begin::Unkeyed => None,
     };
-    let answer = match create_run(ctx, db, &caller, &request).await {
+    let answer = match create_run(ctx, db, &caller, &request, claim.as_ref()).await {
         Ok(answer) => answer,
         Err(failure) => failure.respond(ctx),
     };
@@ -88,6 +84,7 @@ async fn create_run(
     db: &Db,
     caller: &Principal,
     request: &CreateRunRequest,
+    claim: Option<&Claim>,
 ) -> Result<Answer, Failure> {
     let city = request.city_code.as_str();
     if city.len() != 6 || !city.bytes().all(|b| b.is_ascii_digit()) {
@@ -141,13 +138,17 @@ async fn create_run(
         None,
         Some(&after),
     );
-    db.transaction(async |db: &Db| -> Result<(), DbError> {
+    let answer = json(ctx, 201, &RunView::of(&run, 0, 0, None));
+    tx::in_transaction(ctx, db, "creating a run", async |db: &Db| {
         store::insert_run(db, &run).await?;
-        yingshang_kit::audit::record(ctx, db, &entry).await
+        yingshang_kit::audit::record(ctx, db, &entry).await?;
+        if let Some(claim) = claim {
+            claim.store(db, &answer).await?;
+        }
+        Ok(())
     })
-    .await
-    .map_err(|e| ctx.internal("creating a run", e))?;
-    Ok(json(ctx, 201, &RunView::of(&run, 0, 0, None)))
+    .await?;
+    Ok(answer)
 }
 
 /// `GET /reassessments/{id}`: the run and its progress.

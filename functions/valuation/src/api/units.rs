@@ -2,16 +2,16 @@
 
 use super::dto::{AssessmentView, WhatIfRequest, parse_date};
 use super::error::ValuationError;
-use super::{SCOPE_READ, query_param, scope};
+use super::{SCOPE_READ, query_param};
 use crate::store;
 use spin_sdk::http::Request;
 use time::Date;
-use yingshang_core::security::authz::{Role, require_role};
+use yingshang_core::security::authz::Role;
 use yingshang_core::valuation::{
     BasePrices, CoefficientTable, Dwelling, UnitCode, assess, default_assessment_date, select_table,
 };
-use yingshang_kit::auth::authenticate;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
+use yingshang_kit::guard;
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
@@ -23,7 +23,7 @@ pub async fn lookup(
     code: &str,
 ) -> Result<Answer, Failure> {
     // Any signed-in user; an agency system needs the read scope.
-    authenticate(ctx, req.headers(), db, &scope(SCOPE_READ)).await?;
+    guard::user_or_agency(ctx, db, req.headers(), guard::ANY_USER, SCOPE_READ).await?;
     let code = UnitCode::parse(code).map_err(ValuationError::UnitCode)?;
     let on = match query_param(req.uri().query(), "date") {
         Some(text) => parse_date("date", text)?,
@@ -46,10 +46,7 @@ pub async fn lookup(
 /// `POST /assessments`: a described dwelling, for officers and agency staff.
 pub async fn what_if(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let (parts, body) = req.into_parts();
-    let caller = authenticate(ctx, &parts.headers, db, &scope(SCOPE_READ)).await?;
-    require_role(&caller, &[Role::Officer, Role::AgencyStaff]).inspect_err(|d| {
-        ctx.log_denial(&caller.audit_actor(), d.code());
-    })?;
+    guard::user(ctx, db, &parts.headers, &[Role::Officer, Role::AgencyStaff]).await?;
     let request: WhatIfRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let dwelling = Dwelling::try_from(request.dwelling).map_err(ValuationError::Dwelling)?;
     let on = match &request.assessed_on {

@@ -11,6 +11,7 @@ mod key_value;
 mod manifest_errors;
 mod metering;
 mod outbound;
+mod real_manifest;
 mod routing;
 mod schedules;
 mod shutdown;

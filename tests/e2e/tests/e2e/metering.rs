@@ -1,8 +1,8 @@
 //! The meter-billing function, end to end: the real `functions/meter-billing`
 //! component on a gateway with the application's migrations, driven the way
 //! operators (API keys), phones (bearer tokens), the payment channel (signed bodies)
-//! and meters (signed requests) drive it. The refund endpoint is the function's own
-//! stand-in, reached over service chaining, as in the local `spin.toml`.
+//! and meters (signed requests) drive it. The refund endpoint is the `stand-ins`
+//! component on a private route, reached over service chaining, as in `spin.toml`.
 
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
@@ -17,6 +17,7 @@ use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod devices;
+mod idempotency;
 mod jobs;
 mod session_flow;
 
@@ -30,15 +31,22 @@ migrations = "{migrations}"
 auth_jwt_secret = { required = true, secret = true }
 bootstrap_api_key = { required = true, secret = true }
 payment_channel_secret = { required = true, secret = true }
-payment_channel_refund_url = { default = "http://meter-billing.spin.internal/api/power/dev/channel/refunds" }
+payment_channel_refund_url = { default = "http://stand-ins.spin.internal/channel/refunds" }
 [[trigger.http]]
 route = "/api/power/..."
 component = "meter-billing"
 [component.meter-billing]
 source = "{function:meter-billing}"
 sqlite_databases = ["default"]
-allowed_outbound_hosts = ["http://meter-billing.spin.internal"]
+allowed_outbound_hosts = ["http://stand-ins.spin.internal"]
 variables = { auth_jwt_secret = "{{ auth_jwt_secret }}", bootstrap_api_key = "{{ bootstrap_api_key }}", payment_channel_secret = "{{ payment_channel_secret }}", payment_channel_refund_url = "{{ payment_channel_refund_url }}" }
+[[trigger.http]]
+route = { private = true }
+component = "stand-ins"
+[component.stand-ins]
+source = "{function:stand-ins}"
+sqlite_databases = ["default"]
+variables = { payment_channel_secret = "{{ payment_channel_secret }}" }
 "#;
 
 const TOKEN_SECRET: &str = "e2e-power-token-secret-0123456789abcdef";

@@ -2,7 +2,7 @@
 //! `functions/valuation` on a gateway with the application's migrations. The assessed
 //! price comes from valuation over service chaining; registry systems import holdings
 //! with API keys; the payment channel confirms with signed bodies; the registry
-//! hand-off reaches the function's own stand-in, as in the local `spin.toml`.
+//! hand-off reaches the `stand-ins` component over chaining, as in `spin.toml`.
 
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
@@ -34,7 +34,7 @@ auth_jwt_secret = { required = true, secret = true }
 bootstrap_api_key = { required = true, secret = true }
 payment_channel_secret = { required = true, secret = true }
 registry_handoff_secret = { required = true, secret = true }
-registry_handoff_url = { default = "http://tax.spin.internal/api/tax/dev/registry/records" }
+registry_handoff_url = { default = "http://stand-ins.spin.internal/registry/records" }
 object_store_endpoint = { default = "" }
 object_store_region = { default = "cn-central-1" }
 object_store_bucket = { default = "tax-e2e" }
@@ -68,10 +68,17 @@ object_store_bucket = "{{ object_store_bucket }}"
 object_store_access_key_id = "{{ object_store_access_key_id }}"
 object_store_secret_access_key = "{{ object_store_secret_access_key }}"
 object_store_path_style = "{{ object_store_path_style }}"
+[[trigger.http]]
+route = { private = true }
+component = "stand-ins"
+[component.stand-ins]
+source = "{function:stand-ins}"
+sqlite_databases = ["default"]
+variables = { registry_handoff_secret = "{{ registry_handoff_secret }}" }
 "#;
 
-/// Tax may reach valuation, itself and the object store.
-const HOSTS: &str = r#""http://valuation.spin.internal", "http://tax.spin.internal", "{{ object_store_endpoint }}""#;
+/// Tax may reach valuation, the registry's stand-in and the object store.
+const HOSTS: &str = r#""http://valuation.spin.internal", "http://stand-ins.spin.internal", "{{ object_store_endpoint }}""#;
 
 const TOKEN_SECRET: &str = "e2e-tax-token-secret-0123456789abcdef";
 const CHANNEL_SECRET: &str = "e2e-tax-channel-secret-0123456789";

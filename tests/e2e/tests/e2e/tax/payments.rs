@@ -192,7 +192,8 @@ async fn payment_is_idempotent_and_the_record_reaches_the_registry_once() {
         .unwrap();
     assert_eq!(again, receipt);
 
-    // The stand-in refuses unsigned records.
+    // The registry's stand-in is a private component now: its old public path is
+    // gone (only service chaining reaches it).
     let r = t
         .post("/api/tax/dev/registry/records")
         .header("idempotency-key", "forged-1")
@@ -200,6 +201,74 @@ async fn payment_is_idempotent_and_the_record_reaches_the_registry_once() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(r.status(), 404);
+    t.app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_record_the_registry_never_takes_is_given_up_with_an_alarm_after_the_last_try() {
+    // A port with nothing listening: the registry is down for good.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let hosts = format!(r#"{HOSTS}, "http://127.0.0.1:{port}""#);
+    let down = [(
+        "registry_handoff_url",
+        format!("http://127.0.0.1:{port}/registry/records"),
+    )];
+    let t = start_in(tempfile::tempdir().unwrap(), &hosts, &down).await;
+    let (unit, area) = t.demo_unit().await;
+    let mut c = contract(&unit, &area, &[]);
+    c["pledge"] = json!({ "signed_by": buyer_id(), "signed_on": "2026-03-01", "homes_owned": 0 });
+    let (status, a) = t.assess(&citizen("buyer-1"), &c).await;
+    assert_eq!(status, 201, "{a}");
+    let id = a["id"].as_str().unwrap().to_owned();
+    let total = a["assessment"]["totals"]["overall"].as_i64().unwrap();
+    let paid = json!({ "transaction_id": "TXN-0009", "assessment_id": id, "amount_fen": total });
+    let (status, v) = t.confirm(&paid, CHANNEL_SECRET).await;
+    assert_eq!(status, 200, "{v}");
+
+    // All tries but the last have failed; the last one is due now.
+    let db = default_db(&t.app).await;
+    let tries = i64::from(yingshang_core::outbox::MAX_ATTEMPTS);
+    sqlx::query("UPDATE registry_outbox SET attempts = ?, next_attempt_at = 0")
+        .bind(tries - 1)
+        .execute(&db)
+        .await
+        .unwrap();
+    let handoff = t.agency_key(4, "tax:handoff").await;
+    let v = t.dispatch(&handoff).await;
+    assert_eq!(
+        (&v["gave_up"], &v["failed"], &v["delivered"]),
+        (&json!([id]), &json!([]), &json!([])),
+        "{v}"
+    );
+    let (status, attempts): (String, i64) =
+        sqlx::query_as("SELECT status, attempts FROM registry_outbox WHERE assessment_id = ?")
+            .bind(&id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), attempts), ("failed", tries));
+    // The alarm: an audit row naming the record, for a person to act on.
+    let alarms: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'outbox.gave_up' AND subject = ?",
+    )
+    .bind(format!("outbox/registry record/{id}"))
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(alarms, 1);
+    // A given-up record is not tried again.
+    sqlx::query("UPDATE registry_outbox SET next_attempt_at = 0")
+        .execute(&db)
+        .await
+        .unwrap();
+    let v = t.dispatch(&handoff).await;
+    assert_eq!(
+        (&v["gave_up"], &v["failed"]),
+        (&json!([]), &json!([])),
+        "{v}"
+    );
     t.app.shutdown().await;
 }
