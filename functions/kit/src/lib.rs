@@ -12,6 +12,7 @@
 //! - [`router`]: the route table as data ([`route!`]), 404/405, the handler's [`router::Call`].
 //! - [`guard`]: who may call a route — the only way handlers authorize.
 //! - [`outbox`]: the one outbox dispatcher and signed outbound JSON POST.
+//! - [`payments`]: the channel's confirmed payments, one row per transaction id.
 //! - [`tx`]: the one transaction helper, with typed refusals and retries.
 //! - [`auth`]: bearer tokens for users, API keys (and the bootstrap key) for agencies.
 //! - [`idempotency`]: `Idempotency-Key` on retried writes.
@@ -31,6 +32,7 @@ pub mod guard;
 pub mod idempotency;
 pub mod ids;
 pub mod outbox;
+pub mod payments;
 pub mod responses;
 pub mod router;
 pub mod storage;

@@ -14,9 +14,7 @@ use yingshang_core::metering::{
     Baseline, EndReason, Session, SessionError, SessionState, Settlement,
 };
 use yingshang_core::money::Fen;
-use yingshang_core::payment::{
-    Confirmation, Payable, PaymentDecision, PaymentRefusal, RecordedPayment, decide_payment,
-};
+use yingshang_core::payment::{Payable, PaymentRefusal};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::authz::Role;
@@ -25,6 +23,7 @@ use yingshang_kit::clock::unix_ms;
 use yingshang_kit::guard;
 use yingshang_kit::idempotency::{Begin, Claim, begin};
 use yingshang_kit::ids::{is_ulid, ulid};
+use yingshang_kit::payments::{self, Confirmed};
 use yingshang_kit::responses::json;
 use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
@@ -263,36 +262,21 @@ pub async fn confirm_payment(
     let actor = "payment-channel";
     let id = c.session_id.as_str();
     tx::retrying(ctx, db, "confirming a payment", async |db: &Db| {
-        let recorded = sessions::payment(db, &c.transaction_id).await?;
-        // A transaction id seen before is decided by its recorded payment alone, so
-        // the session is read only for a new one.
-        let session = match recorded {
-            Some(_) => None,
-            None => sessions::by_id(db, id).await?,
+        let (txn, amount) = (c.transaction_id.as_str(), Fen(c.amount_fen));
+        let load = async |db: &Db| {
+            let session = sessions::by_id(db, id).await?;
+            Ok(session.map(|r| {
+                let due = r.session.prepaid();
+                let paid = r.payment_txn.is_some();
+                (r, Payable { due, paid })
+            }))
         };
-        let decision = decide_payment(
-            recorded
-                .as_ref()
-                .map(|(target_id, amount)| RecordedPayment {
-                    target_id,
-                    amount: Fen(*amount),
-                }),
-            session.as_ref().map(|r| Payable {
-                due: r.session.prepaid(),
-                paid: r.payment_txn.is_some(),
-            }),
-            &Confirmation {
-                target_id: id,
-                amount: Fen(c.amount_fen),
-            },
-        );
-        match decision {
+        let mut r = match payments::confirm(db, &sessions::PAYMENTS, txn, id, amount, load).await? {
+            Confirmed::Apply(session) => session,
             // A repeated confirmation: nothing changes, the same answer.
-            PaymentDecision::Replay => return Ok(()),
-            PaymentDecision::Refuse(why) => return Err(refused(why).into()),
-            PaymentDecision::Apply => {}
-        }
-        let mut r = session.ok_or(PowerError::SessionNotFound)?;
+            Confirmed::Replay => return Ok(()),
+            Confirmed::Refuse(why) => return Err(refused(why).into()),
+        };
         if r.status == STATUS_CANCELLED {
             return Err(PowerError::Session(SessionError::NotAwaitingPayment).into());
         }
@@ -316,7 +300,7 @@ pub async fn confirm_payment(
             .map_err(PowerError::Session)?;
         r.status = status_of(&r.session).to_owned();
         r.payment_txn = Some(c.transaction_id.clone());
-        if !sessions::insert_payment(db, &c.transaction_id, id, c.amount_fen, ctx.now).await? {
+        if !payments::record(db, &sessions::PAYMENTS, txn, id, amount, ctx.now).await? {
             return Err(contended());
         }
         if !sessions::save(db, &r, Some(ctx.now), None).await? {

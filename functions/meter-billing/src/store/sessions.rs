@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use yingshang_core::metering::{Session, SessionState, Settlement};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::{self, Db, DbError, Row};
+use yingshang_kit::payments::PaymentTable;
 
 /// Status of a session whose payment is awaited.
 pub const STATUS_CREATED: &str = "created";
@@ -40,9 +41,6 @@ const INSERT_SESSION: &str = "INSERT INTO power_sessions (id, socket_id, site_id
 const UPDATE_SESSION: &str = "UPDATE power_sessions SET status = $1, session = $2, version = version + 1, \
      charged_fen = $3, refunded_fen = $4, end_reason = $5, payment_txn = $6, activated_at = $7, \
      last_seen_at = COALESCE($8, last_seen_at), ended_at = $9 WHERE id = $10 AND version = $11";
-const SELECT_PAYMENT: &str = "SELECT session_id, amount_fen FROM power_payments WHERE txn_id = $1";
-const INSERT_PAYMENT: &str = "INSERT INTO power_payments (txn_id, session_id, amount_fen, received_at) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (txn_id) DO NOTHING";
 
 /// A stored session.
 #[derive(Debug, Clone)]
@@ -199,30 +197,5 @@ pub async fn save(
     Ok(changed == 1)
 }
 
-/// A recorded payment: (session id, amount in fen).
-pub async fn payment(db: &Db, txn: &str) -> Result<Option<(String, i64)>, DbError> {
-    let row = db.query_one(SELECT_PAYMENT, vec![db::text(txn)]).await?;
-    row.map(|r| Ok((r.text(0)?, r.int(1)?))).transpose()
-}
-
-/// Records a payment once per channel transaction; false if already recorded.
-pub async fn insert_payment(
-    db: &Db,
-    txn: &str,
-    session_id: &str,
-    amount_fen: i64,
-    now: OffsetDateTime,
-) -> Result<bool, DbError> {
-    let changed = db
-        .execute(
-            INSERT_PAYMENT,
-            vec![
-                db::text(txn),
-                db::text(session_id),
-                db::int(amount_fen),
-                db::int(unix_ms(now)),
-            ],
-        )
-        .await?;
-    Ok(changed == 1)
-}
+/// The channel's confirmed payments for sessions.
+pub const PAYMENTS: PaymentTable = yingshang_kit::payment_table!("power_payments", "session_id");

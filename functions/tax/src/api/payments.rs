@@ -5,18 +5,18 @@
 
 use super::dto::ConfirmationRequest;
 use super::error::TaxError;
+use crate::store::outbox::PAYMENTS;
 use crate::store::{self, outbox};
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::money::Fen;
-use yingshang_core::payment::{
-    Confirmation, Payable, PaymentDecision, PaymentRefusal, RecordedPayment, decide_payment,
-};
+use yingshang_core::payment::{Payable, PaymentRefusal};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::tax::PaidTaxRecord;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::rfc3339;
 use yingshang_kit::ids::is_ulid;
+use yingshang_kit::payments::{self, Confirmed};
 use yingshang_kit::responses::json;
 use yingshang_kit::tx::{TxError, in_transaction};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
@@ -53,42 +53,27 @@ pub async fn confirm(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answ
     }
     let paid_at = rfc3339(ctx.now);
     in_transaction(ctx, db, "confirming a tax payment", async |db: &Db| {
-        let recorded = outbox::payment(db, &c.transaction_id).await?;
-        // A transaction id seen before is decided by its recorded payment alone, so
-        // the assessment is read only for a new one.
-        let record = match recorded {
-            Some(_) => None,
-            None => store::assessment(db, &c.assessment_id).await?,
+        let (txn, amount) = (c.transaction_id.as_str(), Fen(c.amount_fen));
+        let load = async |db: &Db| {
+            let record = store::assessment(db, &c.assessment_id).await?;
+            Ok(record.map(|r| {
+                let due = Fen(r.total_fen);
+                let paid = r.payment_txn.is_some();
+                (r, Payable { due, paid })
+            }))
         };
-        let decision = decide_payment(
-            recorded
-                .as_ref()
-                .map(|(target_id, amount)| RecordedPayment {
-                    target_id,
-                    amount: Fen(*amount),
-                }),
-            record.as_ref().map(|r| Payable {
-                due: Fen(r.total_fen),
-                paid: r.payment_txn.is_some(),
-            }),
-            &Confirmation {
-                target_id: &c.assessment_id,
-                amount: Fen(c.amount_fen),
-            },
-        );
-        match decision {
-            // A repeated confirmation: nothing changes, the same answer.
-            PaymentDecision::Replay => return Ok(()),
-            PaymentDecision::Refuse(why) => return Err(refused(why).into()),
-            PaymentDecision::Apply => {}
-        }
-        let record = record.ok_or(TaxError::AssessmentNotFound)?;
+        let record =
+            match payments::confirm(db, &PAYMENTS, txn, &c.assessment_id, amount, load).await? {
+                Confirmed::Apply(record) => record,
+                // A repeated confirmation: nothing changes, the same answer.
+                Confirmed::Replay => return Ok(()),
+                Confirmed::Refuse(why) => return Err(refused(why).into()),
+            };
         // Paid between the read and this write by another confirmation: the same 409.
         if !outbox::mark_paid(db, &record.id, &c.transaction_id, ctx.now).await? {
             return Err(TaxError::AlreadyPaid.into());
         }
-        if !outbox::insert_payment(db, &c.transaction_id, &record.id, c.amount_fen, ctx.now).await?
-        {
+        if !payments::record(db, &PAYMENTS, txn, &record.id, amount, ctx.now).await? {
             return Err(TaxError::PaymentConflict.into());
         }
         let paid = PaidTaxRecord::of(

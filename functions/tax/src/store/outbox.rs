@@ -5,10 +5,8 @@ use time::OffsetDateTime;
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::{self, Db, DbError};
 use yingshang_kit::outbox::OutboxTable;
+use yingshang_kit::payments::PaymentTable;
 
-const SELECT_PAYMENT: &str = "SELECT assessment_id, amount_fen FROM tax_payments WHERE txn_id = $1";
-const INSERT_PAYMENT: &str = "INSERT INTO tax_payments (txn_id, assessment_id, amount_fen, \
-     received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (txn_id) DO NOTHING";
 const MARK_PAID: &str = "UPDATE tax_assessments SET status = 'paid', payment_txn = $1, \
      paid_at = $2 WHERE id = $3 AND status = 'assessed'";
 
@@ -16,33 +14,8 @@ const INSERT_RECORD: &str = "INSERT INTO registry_outbox (assessment_id, record,
      attempts, next_attempt_at, created_at) VALUES ($1, $2, 'pending', 0, $3, $3) \
      ON CONFLICT (assessment_id) DO NOTHING";
 
-/// A confirmed payment: (assessment id, amount), if the transaction was seen.
-pub async fn payment(db: &Db, txn_id: &str) -> Result<Option<(String, i64)>, DbError> {
-    let row = db.query_one(SELECT_PAYMENT, vec![db::text(txn_id)]).await?;
-    row.map(|r| Ok((r.text(0)?, r.int(1)?))).transpose()
-}
-
-/// Records a payment; false if the transaction id was recorded first.
-pub async fn insert_payment(
-    db: &Db,
-    txn_id: &str,
-    assessment_id: &str,
-    amount_fen: i64,
-    now: OffsetDateTime,
-) -> Result<bool, DbError> {
-    let changed = db
-        .execute(
-            INSERT_PAYMENT,
-            vec![
-                db::text(txn_id),
-                db::text(assessment_id),
-                db::int(amount_fen),
-                db::int(unix_ms(now)),
-            ],
-        )
-        .await?;
-    Ok(changed == 1)
-}
+/// The channel's confirmed payments for assessments.
+pub const PAYMENTS: PaymentTable = yingshang_kit::payment_table!("tax_payments", "assessment_id");
 
 /// Marks an assessed assessment paid; false if it was not awaiting payment.
 pub async fn mark_paid(
