@@ -26,4 +26,4 @@ pub mod token;
 
 pub use authz::{Denied, Principal};
 pub use credit_code::CreditCode;
-pub use principal::{AgencyId, IdError, Subject};
+pub use principal::{AgencyId, IdError, Subject, user_actor_role};

@@ -250,11 +250,13 @@ pub enum Principal {
 }
 
 impl Principal {
-    /// A log- and audit-safe name of the caller: `user:<sub>`, `device:<id>` or
+    /// A log- and audit-safe name of the caller, also what records it owns are keyed
+    /// on: `<role>:<sub>` for a user (`citizen:alice` and `enterprise:alice` are two
+    /// people: subjects are unique only within a kind of account), `device:<id>` or
     /// `agency:<agency>/<key id>`. Never a secret.
     pub fn audit_actor(&self) -> String {
         match self {
-            Principal::User(u) => format!("user:{}", u.subject),
+            Principal::User(u) => format!("{}:{}", u.membership.role().as_str(), u.subject),
             Principal::Device(d) => format!("device:{d}"),
             Principal::Agency(a) => format!("agency:{}/{}", a.agency, a.key_id),
         }
@@ -267,6 +269,12 @@ impl Principal {
             _ => None,
         }
     }
+}
+
+/// The role of a user's [`Principal::audit_actor`] text (`citizen:alice` → citizen);
+/// `None` for a device or an agency key.
+pub fn user_actor_role(actor: &str) -> Option<Role> {
+    actor.split_once(':').and_then(|(kind, _)| Role::parse(kind))
 }
 
 #[cfg(test)]
@@ -316,7 +324,15 @@ mod tests {
             membership: Membership::Officer(AgencyId::parse("xc-sm").unwrap()),
             expires_at: 0,
         });
-        assert_eq!(user.audit_actor(), "user:u1");
+        assert_eq!(user.audit_actor(), "officer:u1");
+        assert_eq!(user_actor_role("officer:u1"), Some(Role::Officer));
+        assert_eq!(user_actor_role("agency:a/k"), None);
+        let citizen = Principal::User(UserPrincipal {
+            subject: Subject::parse("u1").unwrap(),
+            membership: Membership::Citizen,
+            expires_at: 0,
+        });
+        assert_ne!(citizen.audit_actor(), user.audit_actor(), "kinds never collide");
         assert_eq!(user.role(), Some(Role::Officer));
         let dev = Principal::Device(DeviceId::parse("meter-123456789012").unwrap());
         assert_eq!(dev.audit_actor(), "device:meter-123456789012");

@@ -15,6 +15,7 @@ use yingshang_core::tax::{
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::rfc3339;
 use yingshang_kit::context::header;
+use yingshang_core::security::user_actor_role;
 use yingshang_kit::guard;
 use yingshang_kit::idempotency::{Begin, Claim, begin};
 use yingshang_kit::ids::{is_ulid, ulid};
@@ -187,7 +188,7 @@ pub async fn load_visible(
     let creator = record
         .owner_subject
         .as_deref()
-        .filter(|_| record.created_by.starts_with("user:"));
+        .filter(|_| user_actor_role(&record.created_by).is_some());
     require_party_or_officer(
         ctx,
         &caller,

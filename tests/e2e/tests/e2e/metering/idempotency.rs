@@ -15,7 +15,7 @@ async fn leave_claim(p: &Power, key: &str, body: &str, age_s: i64) {
     sqlx::query(
         "INSERT INTO idempotency (caller, idem_key, fingerprint, created_at) VALUES (?, ?, ?, ?)",
     )
-    .bind("user:alice")
+    .bind("citizen:alice")
     .bind(key)
     .bind(fingerprint.to_hex())
     .bind(claimed_at)
