@@ -415,10 +415,10 @@ async fn serve_admin(
                                 m.render(),
                             )
                         } else {
-                            crate::server::full(
-                                http::StatusCode::NOT_FOUND,
-                                "",
-                                bytes::Bytes::new(),
+                            crate::problems::answer(
+                                crate::problems::GatewayError::RouteNotFound,
+                                crate::problems::lang_of(req.headers()),
+                                None,
                             )
                         };
                         Ok::<_, std::convert::Infallible>(r)

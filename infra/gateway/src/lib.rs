@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod metrics;
 pub mod migrations;
 pub mod object_store;
+pub mod problems;
 pub mod routes;
 pub mod runtime_config;
 pub mod schedule;

@@ -8,7 +8,9 @@
 //! `object_store_bucket` names, and checks every request's SigV4 signature (headers
 //! or presigned query, expiry included) against an access key generated once per
 //! state folder and kept in `<state-dir>/object-store-credentials.toml` (mode 0600).
-//! The endpoint and credentials reach components as Spin variables.
+//! The endpoint and credentials reach components as Spin variables. Keys and
+//! buckets that could leave their bucket's folder are refused ([`guard`]) before
+//! s3s-fs sees them.
 
 use crate::manifest::Manifest;
 use crate::variables::Resolver;
@@ -21,6 +23,8 @@ use std::path::Path;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+pub mod guard;
 
 /// The variable whose absence (no value) starts the embedded store.
 pub const ENDPOINT_VAR: &str = "object_store_endpoint";
@@ -214,6 +218,7 @@ impl EmbeddedStore {
             credentials.access_key_id.clone(),
             credentials.secret_access_key.clone(),
         ));
+        builder.set_access(guard::KeyGuard);
         let service = builder.build();
         let listener = TcpListener::bind(listen)
             .await

@@ -1,10 +1,12 @@
 //! The HTTP front: hyper on a loopback (or configured) socket, Spin's routing and
 //! request headers, the well-known endpoints, one log line and metrics per request,
-//! a concurrency limit in front of the handlers, and faults turned into a 500 (or
-//! 504 for time) that carries a request id.
+//! a concurrency limit in front of the handlers. What the gateway answers itself — an
+//! unrouted path's 404, a fault's 500 (or 504 for time) — is the problem+json of
+//! [`crate::problems`], carrying the request id.
 
 use crate::instances::ComponentHandler;
 use crate::metrics::Metrics;
+use crate::problems::{GatewayError, answer, lang_of};
 use crate::routes::{RouteMatch, Router, WELL_KNOWN_PREFIX};
 use crate::state::Chain;
 use bytes::{Bytes, BytesMut};
@@ -67,46 +69,6 @@ pub fn full(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> R
     r
 }
 
-/// A problem+json answer for faults outside any component's control.
-fn problem(status: StatusCode, code: &str, english: bool, request_id: &str) -> Response<WasiBody> {
-    let (title_zh, title_en, detail_zh, detail_en) = match status {
-        StatusCode::GATEWAY_TIMEOUT => (
-            "处理超时",
-            "Request timed out",
-            "服务未能在时限内完成处理，请稍后重试。",
-            "The service did not finish within its time limit; please retry later.",
-        ),
-        StatusCode::SERVICE_UNAVAILABLE => (
-            "服务繁忙",
-            "Service busy",
-            "服务暂时无法处理请求，请稍后重试。",
-            "The service cannot take the request now; please retry later.",
-        ),
-        _ => (
-            "服务内部错误",
-            "Internal error",
-            "服务处理请求时发生内部错误，请凭请求编号联系运维。",
-            "The service failed while handling the request; quote the request id to the operators.",
-        ),
-    };
-    let body = serde_json::json!({
-        "type": format!("https://yingshang.dev/problems/{}", code.to_ascii_lowercase().replace('_', "-")),
-        "title": if english { title_en } else { title_zh },
-        "status": status.as_u16(),
-        "detail": if english { detail_en } else { detail_zh },
-        "code": code,
-        "instance": request_id,
-    });
-    full(status, "application/problem+json", body.to_string())
-}
-
-fn wants_english(req: &Request<WasiBody>) -> bool {
-    req.headers()
-        .get(http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"))
-}
-
 impl Dispatcher {
     /// Handles one request from the network.
     pub async fn handle(
@@ -136,12 +98,12 @@ impl Dispatcher {
                 let r = match well_known {
                     "health" => full(StatusCode::OK, "text/plain", "OK"),
                     "info" => full(StatusCode::OK, "application/json", self.info.to_string()),
-                    _ => full(StatusCode::NOT_FOUND, "", Bytes::new()),
+                    _ => not_found(&req, &request_id),
                 };
                 (r, None, true)
             } else {
                 match self.router.route(path) {
-                    None => (full(StatusCode::NOT_FOUND, "", Bytes::new()), None, false),
+                    None => (not_found(&req, &request_id), None, false),
                     Some(m) => {
                         strip_hop_headers(&mut req);
                         let r = self.run(req, &m, client, &request_id).await;
@@ -184,22 +146,14 @@ impl Dispatcher {
         client: SocketAddr,
         request_id: &str,
     ) -> Response<WasiBody> {
-        let english = wants_english(&req);
+        // Negotiated now: the request is handed to the component below.
+        let lang = lang_of(req.headers());
+        let fail = |error| answer(error, lang, Some(request_id));
         let Some(handler) = self.handlers.get(&m.component) else {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "GATEWAY_NO_COMPONENT",
-                english,
-                request_id,
-            );
+            return fail(GatewayError::NoComponent);
         };
         let Ok(_permit) = self.concurrency.acquire().await else {
-            return problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "GATEWAY_SHUTTING_DOWN",
-                english,
-                request_id,
-            );
+            return fail(GatewayError::ShuttingDown);
         };
         let host = req
             .headers()
@@ -220,7 +174,7 @@ impl Dispatcher {
         let full_url = format!("http://{host}{path_and_query}");
         match full_url.parse::<http::Uri>() {
             Ok(uri) => *req.uri_mut() = uri,
-            Err(_) => return full(StatusCode::BAD_REQUEST, "", Bytes::new()),
+            Err(_) => return fail(GatewayError::InvalidHost),
         }
         let head = req.method() == http::Method::HEAD;
         // The URL string becomes the header value without another copy.
@@ -244,25 +198,24 @@ impl Dispatcher {
                     || started.elapsed() >= self.request_timeout =>
             {
                 tracing::warn!(request_id, component = %m.component, "request timed out");
-                problem(
-                    StatusCode::GATEWAY_TIMEOUT,
-                    "GATEWAY_TIMEOUT",
-                    english,
-                    request_id,
-                )
+                fail(GatewayError::Timeout)
             }
             Err(e) => {
                 self.metrics.trap(&m.component);
                 tracing::error!(request_id, component = %m.component, error = %format!("{e:#}"), "component failed");
-                problem(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "GATEWAY_COMPONENT_FAILED",
-                    english,
-                    request_id,
-                )
+                fail(GatewayError::ComponentFailed)
             }
         }
     }
+}
+
+/// The 404 for a path no route serves: Spin's status, with a problem body.
+fn not_found(req: &Request<WasiBody>, request_id: &str) -> Response<WasiBody> {
+    answer(
+        GatewayError::RouteNotFound,
+        lang_of(req.headers()),
+        Some(request_id),
+    )
 }
 
 /// Bodies up to this size may be gathered by [`settle`].
@@ -376,5 +329,71 @@ impl Chain for Dispatcher {
             tracing::info!(request_id = %request_id, path = %path, component = %component, status = response.status().as_u16(), "chained request");
             Ok(response)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yingshang_core::problem::Problem;
+
+    /// A dispatcher whose one route, `/ghost`, names a component without a handler.
+    fn dispatcher() -> Dispatcher {
+        let (router, _) = Router::build("/", [("/ghost", "ghost")]).unwrap();
+        Dispatcher {
+            router,
+            handlers: HashMap::new(),
+            concurrency: Arc::new(Semaphore::new(4)),
+            metrics: Arc::new(Metrics::default()),
+            info: serde_json::json!({}),
+            request_timeout: std::time::Duration::from_secs(1),
+            local_addr: std::sync::OnceLock::new(),
+        }
+    }
+
+    async fn send(d: &Dispatcher, path: &str, accept_language: Option<&str>) -> (u16, Problem) {
+        let mut req = Request::builder().uri(path).header(REQUEST_ID, "req-7");
+        if let Some(v) = accept_language {
+            req = req.header(http::header::ACCEPT_LANGUAGE, v);
+        }
+        let body = Full::new(Bytes::new())
+            .map_err(|never| match never {})
+            .boxed_unsync();
+        let r = d
+            .handle(
+                req.body(body).unwrap(),
+                SocketAddr::from(([127, 0, 0, 1], 9)),
+            )
+            .await;
+        let status = r.status().as_u16();
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        assert_eq!(r.headers()[REQUEST_ID], "req-7");
+        let body = r.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn gateway_faults_speak_the_language_functions_speak() {
+        let d = dispatcher();
+        // `fr, en;q=0.8`: the core (so every function) answers English.
+        let (status, p) = send(&d, "/ghost", Some("fr, en;q=0.8")).await;
+        assert_eq!((status, p.code.as_str()), (500, "GATEWAY_NO_COMPONENT"));
+        assert_eq!(p.title, "Internal error");
+        assert_eq!(p.instance.as_deref(), Some("req-7"));
+        let (_, p) = send(&d, "/ghost", None).await;
+        assert_eq!(p.title, "服务内部错误");
+    }
+
+    #[tokio::test]
+    async fn unrouted_paths_are_404_problems() {
+        let d = dispatcher();
+        for path in ["/no/such/route", "/.well-known/spin/nope"] {
+            let (status, p) = send(&d, path, None).await;
+            assert_eq!((status, p.code.as_str()), (404, "GATEWAY_ROUTE_NOT_FOUND"));
+            assert_eq!(p.title, "未找到");
+            assert_eq!(p.instance.as_deref(), Some("req-7"));
+            let (_, p) = send(&d, path, Some("en")).await;
+            assert_eq!(p.title, "Not found");
+        }
     }
 }

@@ -8,9 +8,11 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 use yingshang_e2e::{S3Target, TestApp, spawn};
 
-const BUCKET: &str = "yingshang-e2e";
+/// The bucket the storage component is configured with.
+pub(crate) const BUCKET: &str = "yingshang-e2e";
 
-fn manifest(allowed_hosts: &str) -> String {
+/// The storage application, reaching its store through `allowed_hosts`.
+pub(crate) fn manifest(allowed_hosts: &str) -> String {
     format!(
         r#"
 spin_manifest_version = 2
@@ -71,7 +73,8 @@ async fn spawn_storage() -> (TestApp, S3Target, aws_sdk_s3::Client) {
     (app, target, client)
 }
 
-fn s3_client(t: &S3Target) -> aws_sdk_s3::Client {
+/// A native S3 client on a store.
+pub(crate) fn s3_client(t: &S3Target) -> aws_sdk_s3::Client {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
