@@ -20,7 +20,8 @@ use yingshang_core::valuation::CoefficientTable;
 use yingshang_core::valuation::demo::{DemoRegister, DemoScale};
 use yingshang_kit::guard;
 use yingshang_kit::responses::json;
-use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
+use yingshang_kit::tx::{self, TxError};
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// The demo register's seed: the same dwellings on every machine.
 pub const DEMO_SEED: u64 = 2025;
@@ -84,30 +85,36 @@ pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
     let register = DemoRegister::new(DEMO_SEED, DemoScale::Small);
     let now = ctx.now;
     let prices = register.base_prices();
-    let base_prices_inserted = db
-        .transaction(async |db: &Db| -> Result<u64, DbError> {
+    let base_prices_inserted = tx::in_transaction(
+        ctx,
+        db,
+        "loading demo base prices",
+        async |db: &Db| -> Result<u64, TxError> {
             store::insert_table(db, &table, SOURCE_DEMO, now).await?;
             let mut n = 0;
             for p in &prices {
                 n += store::insert_base_price(db, p, SOURCE_DEMO, now).await?;
             }
             Ok(n)
-        })
-        .await
-        .map_err(|e| ctx.internal("loading demo base prices", e))?;
+        },
+    )
+    .await?;
     let dwellings: Vec<_> = register.dwellings().collect();
     let mut dwellings_inserted = 0;
     for batch in dwellings.chunks(DEMO_BATCH) {
-        dwellings_inserted += db
-            .transaction(async |db: &Db| -> Result<u64, DbError> {
+        dwellings_inserted += tx::in_transaction(
+            ctx,
+            db,
+            "loading demo dwellings",
+            async |db: &Db| -> Result<u64, TxError> {
                 let mut n = 0;
                 for d in batch {
                     n += store::insert_dwelling(db, d, SOURCE_DEMO, now).await?;
                 }
                 Ok(n)
-            })
-            .await
-            .map_err(|e| ctx.internal("loading demo dwellings", e))?;
+            },
+        )
+        .await?;
     }
     let after = serde_json::json!({
         "seed": DEMO_SEED,
@@ -155,8 +162,11 @@ async fn load_full_chunk(
     let part = register.chunk(chunk, size);
     let table = CoefficientTable::luoyang_illustrative();
     let now = ctx.now;
-    let (base_prices_inserted, dwellings_inserted) = db
-        .transaction(async |db: &Db| -> Result<(u64, u64), DbError> {
+    let (base_prices_inserted, dwellings_inserted) = tx::in_transaction(
+        ctx,
+        db,
+        "loading a chunk of the full register",
+        async |db: &Db| -> Result<(u64, u64), TxError> {
             store::insert_table(db, &table, SOURCE_DEMO, now).await?;
             let mut prices = 0;
             for p in &part.base_prices {
@@ -167,9 +177,9 @@ async fn load_full_chunk(
                 dwellings += store::insert_dwelling(db, d, SOURCE_DEMO, now).await?;
             }
             Ok((prices, dwellings))
-        })
-        .await
-        .map_err(|e| ctx.internal("loading a chunk of the full register", e))?;
+        },
+    )
+    .await?;
     if dwellings_inserted > 0 {
         let after = serde_json::json!({
             "seed": DEMO_SEED, "scale": "full", "chunk": chunk, "size": size,

@@ -20,8 +20,8 @@ use yingshang_kit::guard;
 use yingshang_kit::idempotency::{Begin, Claim, begin};
 use yingshang_kit::ids::{is_ulid, ulid};
 use yingshang_kit::responses::json;
-use yingshang_kit::tx;
-use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
+use yingshang_kit::tx::{self, TxError};
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// Dwellings per `next` call by default: well inside one request's time limit.
 pub const DEFAULT_CHUNK: i64 = 1_000;
@@ -197,15 +197,19 @@ pub async fn next(
         .last()
         .map_or_else(|| after.to_owned(), |d| d.unit_code().to_string());
     let now = ctx.now;
-    db.transaction(async |db: &Db| -> Result<bool, DbError> {
-        store::upsert_assessments(db, &run.id, &dwellings, &results, on, table.version(), now)
-            .await?;
-        // Another request may have moved the cursor already: the rows written are the
-        // same, so the work stands either way.
-        store::advance_run(db, &run.id, after, &to, finished, now).await
-    })
-    .await
-    .map_err(|e| ctx.internal("storing a chunk", e))?;
+    tx::in_transaction(
+        ctx,
+        db,
+        "storing a chunk",
+        async |db: &Db| -> Result<bool, TxError> {
+            store::upsert_assessments(db, &run.id, &dwellings, &results, on, table.version(), now)
+                .await?;
+            // Another request may have moved the cursor already: the rows written are the
+            // same, so the work stands either way.
+            Ok(store::advance_run(db, &run.id, after, &to, finished, now).await?)
+        },
+    )
+    .await?;
     let run = load_run(ctx, db, id).await?;
     Ok(json(
         ctx,
