@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use super::ids::MeterId;
 use super::model::{Protection, SocketModel};
 use super::model_plan::ModelPlan;
+use super::plausibility::allowed_rise;
 use super::protection::{TripCause, check_protections};
 use super::quantity::{MicroFen, Wh};
 use super::reading::{DeviceEvent, Reading};
@@ -49,6 +50,15 @@ pub enum ReadingOutcome {
         /// The new, lower value.
         to: Wh,
     },
+    /// The register rose more than the socket can have delivered in the time (see
+    /// [`allowed_rise`]): nothing billed, the session ends and an alarm holds the
+    /// reading for review.
+    Implausible {
+        /// The register rise reported.
+        rise: Wh,
+        /// The largest rise that was plausible.
+        allowed: Wh,
+    },
     /// Energy was billed.
     Charged {
         /// The register rise.
@@ -60,20 +70,60 @@ pub enum ReadingOutcome {
     },
 }
 
-/// A protection trip for the operator.
+/// What raised an alarm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "alarm", rename_all = "snake_case")]
+pub enum AlarmKind {
+    /// A protection tripped.
+    Trip {
+        /// Which protection.
+        protection: Protection,
+        /// Why.
+        cause: TripCause,
+    },
+    /// The meter's register rose more than the socket can have delivered: the rise
+    /// was not billed, and the reading waits for the operator's review.
+    ImplausibleRise {
+        /// The register before.
+        from: Wh,
+        /// The register reported.
+        to: Wh,
+        /// The largest rise that was plausible.
+        allowed: Wh,
+    },
+}
+
+/// Something for the operator to look at: a protection trip or an implausible reading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alarm {
     /// The socket's meter.
     pub meter: MeterId,
-    /// The reading that tripped.
+    /// The reading that raised it.
     pub seq: u64,
     /// When (device time).
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
-    /// Which protection.
-    pub protection: Protection,
-    /// Why.
-    pub cause: TripCause,
+    /// What raised it.
+    pub kind: AlarmKind,
+}
+
+impl Alarm {
+    /// The protection that tripped, for a trip.
+    pub fn protection(&self) -> Option<Protection> {
+        match self.kind {
+            AlarmKind::Trip { protection, .. } => Some(protection),
+            AlarmKind::ImplausibleRise { .. } => None,
+        }
+    }
+
+    /// A stable machine code: the protection's (`over_voltage`, …) or
+    /// `implausible_rise`.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            AlarmKind::Trip { protection, .. } => protection.code(),
+            AlarmKind::ImplausibleRise { .. } => "implausible_rise",
+        }
+    }
 }
 
 /// The result of one billing step.
@@ -85,8 +135,8 @@ pub struct Decision {
     pub outcome: ReadingOutcome,
     /// What the socket must do.
     pub command: Command,
-    /// A protection trip to report, if any.
-    pub alarm: Option<Alarm>,
+    /// Alarms to report: a protection trip, an implausible reading (or both).
+    pub alarms: Vec<Alarm>,
 }
 
 /// What the socket must do for a session in this state.
@@ -104,15 +154,19 @@ pub fn command_for(session: &Session) -> Command {
 /// - energy is the rise of the cumulative register since the last accepted reading
 ///   (the first register value is the baseline); a register that went backwards is
 ///   flagged, bills nothing and becomes the new baseline;
-/// - the energy is priced over the interval, split at time-of-use boundaries;
+/// - a rise beyond what the socket can deliver in the time (see [`allowed_rise`]:
+///   since the previous reading, and in total since the switch-on) is implausible:
+///   it bills nothing, the session ends and an alarm is raised;
+/// - the energy is priced over the interval (from the switch-on at the earliest),
+///   split at time-of-use boundaries;
 /// - the charge never takes the total past the prepay: it is cut to what is left and
 ///   the session ends for balance; it also ends for balance when what is left cannot
 ///   pay `cover_interval_s` seconds at the present power;
 /// - protections are checked; a trip ends the session and raises an alarm;
 /// - a device fault or the stop button ends the session.
 ///
-/// When several reasons meet, a protection trip wins, then a fault, then the balance,
-/// then the stop button.
+/// When several reasons meet, a protection trip wins, then a fault, then an
+/// implausible register, then the balance, then the stop button.
 pub fn apply_reading(
     session: &Session,
     reading: &Reading,
@@ -123,7 +177,7 @@ pub fn apply_reading(
         session: session.clone(),
         outcome,
         command: command_for(session),
-        alarm: None,
+        alarms: Vec::new(),
     };
     if session.state != SessionState::Active {
         return unchanged(ReadingOutcome::NotActive);
@@ -134,23 +188,51 @@ pub fn apply_reading(
 
     let mut next = session.clone();
     next.last_seq = Some(reading.seq);
+    // Intervals are measured from the latest device time seen, so a clock that jumped
+    // back cannot make an interval count twice.
+    let seen_until = session
+        .last_reading_at
+        .map_or(reading.at, |t| t.max(reading.at));
+    let mut alarms = Vec::new();
     let outcome = match (session.last_register, session.last_reading_at) {
         (Some(prev), Some(prev_at)) if reading.register >= prev => {
             let energy = Wh(reading.register.0 - prev.0);
-            if reading.at < prev_at {
-                next.flags.clock_went_backwards = true;
-            }
-            let full = plan.charge(prev_at, reading.at, energy);
-            let remaining = MicroFen(next.remaining().0.max(0));
-            let capped = full > remaining;
-            let charge = if capped { remaining } else { full };
-            next.charged = MicroFen(next.charged.0 + charge.0);
-            next.energy = Wh(next.energy.0.saturating_add(energy.0));
-            next.flags.charge_capped |= capped;
-            ReadingOutcome::Charged {
-                energy,
-                charge,
-                capped,
+            let clock_went_back = reading.at < prev_at;
+            next.flags.clock_went_backwards |= clock_went_back;
+            // Energy flows only while the socket is on: from its switch-on at the
+            // earliest, however early the device dated the previous reading.
+            let on = session.activated_at.unwrap_or(prev_at);
+            let from = prev_at.max(on);
+            let interval = (!clock_went_back).then(|| reading.at - from);
+            let allowed = allowed_rise(model, interval, seen_until - on, session.energy);
+            if energy > allowed {
+                alarms.push(Alarm {
+                    meter: session.meter.clone(),
+                    seq: reading.seq,
+                    at: reading.at,
+                    kind: AlarmKind::ImplausibleRise {
+                        from: prev,
+                        to: reading.register,
+                        allowed,
+                    },
+                });
+                ReadingOutcome::Implausible {
+                    rise: energy,
+                    allowed,
+                }
+            } else {
+                let full = plan.charge(from, reading.at, energy);
+                let remaining = MicroFen(next.remaining().0.max(0));
+                let capped = full > remaining;
+                let charge = if capped { remaining } else { full };
+                next.charged = MicroFen(next.charged.0 + charge.0);
+                next.energy = Wh(next.energy.0.saturating_add(energy.0));
+                next.flags.charge_capped |= capped;
+                ReadingOutcome::Charged {
+                    energy,
+                    charge,
+                    capped,
+                }
             }
         }
         (Some(prev), _) if reading.register < prev => {
@@ -163,13 +245,7 @@ pub fn apply_reading(
         _ => ReadingOutcome::Baseline,
     };
     next.last_register = Some(reading.register);
-    // Intervals are measured from the latest device time seen, so a clock that jumped
-    // back cannot make an interval count twice.
-    next.last_reading_at = Some(
-        session
-            .last_reading_at
-            .map_or(reading.at, |t| t.max(reading.at)),
-    );
+    next.last_reading_at = Some(seen_until);
 
     let (protection_state, trip) = check_protections(model, &session.protection, reading);
     next.protection = protection_state;
@@ -179,12 +255,15 @@ pub fn apply_reading(
         _ => None,
     });
     let stop = reading.events.contains(&DeviceEvent::StopButton);
+    let implausible = matches!(outcome, ReadingOutcome::Implausible { .. });
     let reason = if let Some(t) = trip {
         Some(EndReason::ProtectionTrip {
             protection: t.protection,
         })
     } else if let Some(code) = fault {
         Some(EndReason::Fault { code })
+    } else if implausible {
+        Some(EndReason::MeterImplausible)
     } else if balance_exhausted(&next, reading, plan, model) {
         Some(EndReason::BalanceExhausted)
     } else if stop {
@@ -193,13 +272,20 @@ pub fn apply_reading(
         None
     };
 
-    let alarm = trip.map(|t| Alarm {
-        meter: session.meter.clone(),
-        seq: reading.seq,
-        at: reading.at,
-        protection: t.protection,
-        cause: t.cause,
-    });
+    if let Some(t) = trip {
+        alarms.insert(
+            0,
+            Alarm {
+                meter: session.meter.clone(),
+                seq: reading.seq,
+                at: reading.at,
+                kind: AlarmKind::Trip {
+                    protection: t.protection,
+                    cause: t.cause,
+                },
+            },
+        );
+    }
     let next = match reason {
         Some(reason) => next.ended(reason, reading.at),
         None => next,
@@ -208,7 +294,7 @@ pub fn apply_reading(
         command: command_for(&next),
         session: next,
         outcome,
-        alarm,
+        alarms,
     }
 }
 
@@ -241,7 +327,8 @@ pub struct BatchDecision {
     pub outcomes: Vec<(u64, ReadingOutcome)>,
     /// What the socket must do now.
     pub command: Command,
-    /// Alarms raised (at most one: a trip ends the session).
+    /// Alarms raised (from one reading at most: a trip or an implausible register
+    /// ends the session).
     pub alarms: Vec<Alarm>,
 }
 
@@ -282,7 +369,7 @@ fn apply_batch_with<'m>(
     for reading in ordered {
         let d = apply_reading(&current, reading, plan, model_at(reading.at));
         outcomes.push((reading.seq, d.outcome));
-        alarms.extend(d.alarm);
+        alarms.extend(d.alarms);
         current = d.session;
     }
     BatchDecision {

@@ -14,11 +14,11 @@ pub(super) fn model() -> SocketModel {
     SocketModel::with_defaults("S10", MilliAmp(10_000)).unwrap()
 }
 
-fn flat_60() -> TariffPlan {
+pub(super) fn flat_60() -> TariffPlan {
     TariffPlan::flat(PricePerKwh::parse_yuan("0.60").unwrap())
 }
 
-const T0: OffsetDateTime = datetime!(2025-06-10 09:00 +8);
+pub(super) const T0: OffsetDateTime = datetime!(2025-06-10 09:00 +8);
 
 /// A healthy reading: 220 V, 2 A, 440 W, 30 °C, no leakage.
 pub(super) fn reading(seq: u64, at: OffsetDateTime, register: u64) -> Reading {
@@ -36,7 +36,7 @@ pub(super) fn reading(seq: u64, at: OffsetDateTime, register: u64) -> Reading {
     }
 }
 
-fn active(prepaid: i64, register: u64, at: OffsetDateTime) -> Session {
+pub(super) fn active(prepaid: i64, register: u64, at: OffsetDateTime) -> Session {
     Session::new(meter(), Fen(prepaid), at - Duration::minutes(1))
         .unwrap()
         .activate(
@@ -49,7 +49,7 @@ fn active(prepaid: i64, register: u64, at: OffsetDateTime) -> Session {
         .unwrap()
 }
 
-fn hours(h: i64) -> OffsetDateTime {
+pub(super) fn hours(h: i64) -> OffsetDateTime {
     T0 + Duration::hours(h)
 }
 
@@ -225,8 +225,9 @@ fn assert_trips(d: &Decision, protection: Protection) {
         },
         "{protection:?}"
     );
-    let alarm = d.alarm.as_ref().expect("an alarm");
-    assert_eq!(alarm.protection, protection);
+    let alarm = d.alarms.first().expect("an alarm");
+    assert_eq!(alarm.protection(), Some(protection));
+    assert_eq!(alarm.code(), protection.code());
     assert_eq!(alarm.meter, meter());
     let st = d.session.settlement().unwrap();
     assert_eq!(st.charged + st.refunded, st.prepaid);
@@ -353,7 +354,13 @@ fn a_trip_the_device_reports_ends_the_session() {
     }];
     let d = apply_reading(&s, &r, &flat_60(), &model());
     assert_trips(&d, Protection::ShortCircuit);
-    assert_eq!(d.alarm.unwrap().cause, TripCause::DeviceReported);
+    assert!(matches!(
+        d.alarms[0].kind,
+        AlarmKind::Trip {
+            cause: TripCause::DeviceReported,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -376,7 +383,7 @@ fn faults_and_the_stop_button_end_the_session() {
             reason: EndReason::Fault { code: 7 }
         }
     );
-    assert!(d.alarm.is_none());
+    assert!(d.alarms.is_empty());
 }
 
 #[test]
@@ -413,16 +420,23 @@ fn a_stale_session_is_billed_to_its_last_reading() {
     let rule = StaleRule { after_s: 900 };
     let s = active(1000, 0, T0);
     let s = apply_reading(&s, &reading(1, hours(1), 1000), &flat_60(), &model()).session;
+    // Received by the server at hours(1).
+    let seen = Some(hours(1));
     assert!(
-        rule.close_if_stale(&s, hours(1) + Duration::seconds(899))
+        rule.close_if_stale(&s, seen, hours(1) + Duration::seconds(899))
             .is_none()
     );
     let (ended, st) = rule
-        .close_if_stale(&s, hours(1) + Duration::seconds(900))
+        .close_if_stale(&s, seen, hours(1) + Duration::seconds(900))
         .unwrap();
     assert_eq!(st.reason, EndReason::Stale);
     assert_eq!((st.charged, st.refunded), (Fen(60), Fen(940)));
-    assert!(rule.close_if_stale(&ended, hours(9)).is_none());
+    assert!(rule.close_if_stale(&ended, seen, hours(9)).is_none());
+    // Never seen since the activation (at T0): stale from then.
+    assert!(
+        rule.close_if_stale(&active(1000, 0, T0), None, T0 + Duration::seconds(900))
+            .is_some()
+    );
     assert!(rule.is_stale(hours(2), hours(1)));
     assert!(!rule.is_stale(hours(1), hours(1)));
 }

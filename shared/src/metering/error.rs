@@ -68,6 +68,15 @@ pub enum MeteringInputError {
         /// What is wrong with it.
         why: &'static str,
     },
+    /// A dated version takes effect outside the years the platform handles
+    /// ([`MIN_YEAR`](crate::calendar::MIN_YEAR)–[`MAX_YEAR`](crate::calendar::MAX_YEAR)).
+    #[error("{field} {at} is outside the years 1900-2100")]
+    DateOutOfRange {
+        /// The configuration field.
+        field: &'static str,
+        /// The instant given (RFC 3339).
+        at: String,
+    },
 }
 
 impl MeteringInputError {
@@ -85,6 +94,7 @@ impl MeteringInputError {
             Self::ModelPlanEmpty => "METER_MODEL_PLAN_EMPTY",
             Self::ModelPlanUnordered { .. } => "METER_MODEL_PLAN_UNORDERED",
             Self::ThresholdInvalid { .. } => "METER_THRESHOLD_INVALID",
+            Self::DateOutOfRange { .. } => "METER_DATE_OUT_OF_RANGE",
         }
     }
 
@@ -116,6 +126,59 @@ impl MeteringInputError {
             Self::ThresholdInvalid { field, why } => {
                 format!("插座型号保护参数 {field} 无效：{why}")
             }
+            Self::DateOutOfRange { field, at } => {
+                format!("{field} 的日期 {at} 超出1900至2100年的范围")
+            }
+        }
+    }
+
+    /// A message for people, in English.
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Why a reading is refused as a whole, before anything is billed (the device must
+/// fix its clock; nothing of the request is applied).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadingError {
+    /// The reading is dated further ahead of the server's clock than
+    /// [`DEVICE_CLOCK_TOLERANCE`](super::plausibility::DEVICE_CLOCK_TOLERANCE).
+    #[error("reading {seq} is dated {ahead_s} s ahead of the server's clock (at most 300 s)")]
+    InFuture {
+        /// The reading's sequence number.
+        seq: u64,
+        /// How far ahead, in seconds.
+        ahead_s: i64,
+    },
+    /// The reading is dated outside the years the platform handles (1900–2100).
+    #[error("reading {seq} is dated in the year {year}, outside 1900-2100")]
+    DateOutOfRange {
+        /// The reading's sequence number.
+        seq: u64,
+        /// The year it carries (in its own offset).
+        year: i32,
+    },
+}
+
+impl ReadingError {
+    /// A stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InFuture { .. } => "METER_READING_IN_FUTURE",
+            Self::DateOutOfRange { .. } => "METER_READING_DATE_OUT_OF_RANGE",
+        }
+    }
+
+    /// A message for people, in Chinese (zh-CN).
+    pub fn message_zh(&self) -> String {
+        match self {
+            Self::InFuture { seq, ahead_s } => format!(
+                "读数 {seq} 的时间比服务器时间超前 {ahead_s} 秒（最多允许300秒），请校准设备时钟"
+            ),
+            Self::DateOutOfRange { seq, year } => {
+                format!("读数 {seq} 的年份 {year} 超出1900至2100年的范围")
+            }
         }
     }
 
@@ -139,5 +202,27 @@ mod tests {
             MeteringInputError::TariffPlanEmpty.code(),
             "METER_TARIFF_PLAN_EMPTY"
         );
+        let e = MeteringInputError::DateOutOfRange {
+            field: "effective_from",
+            at: "9999-12-31T00:00:00Z".into(),
+        };
+        assert_eq!(e.code(), "METER_DATE_OUT_OF_RANGE");
+        assert!(e.message_zh().contains("1900至2100"));
+        assert!(e.message_en().contains("1900-2100"));
+    }
+
+    #[test]
+    fn reading_errors_have_codes_and_both_languages() {
+        let e = ReadingError::InFuture {
+            seq: 7,
+            ahead_s: 3600,
+        };
+        assert_eq!(e.code(), "METER_READING_IN_FUTURE");
+        assert!(e.message_zh().contains("超前 3600 秒"));
+        assert!(e.message_en().contains("3600 s ahead"));
+        let e = ReadingError::DateOutOfRange { seq: 1, year: 0 };
+        assert_eq!(e.code(), "METER_READING_DATE_OUT_OF_RANGE");
+        assert!(e.message_zh().contains("年份 0"));
+        assert!(e.message_en().contains("year 0"));
     }
 }

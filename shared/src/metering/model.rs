@@ -42,6 +42,20 @@ impl Protection {
         Protection::SurgeIdle,
     ];
 
+    /// A stable machine code, the same as its JSON form: `over_voltage`, …
+    pub fn code(self) -> &'static str {
+        match self {
+            Protection::OverVoltage => "over_voltage",
+            Protection::UnderVoltage => "under_voltage",
+            Protection::OverCurrent => "over_current",
+            Protection::Overload => "overload",
+            Protection::ShortCircuit => "short_circuit",
+            Protection::OverTemperature => "over_temperature",
+            Protection::ResidualCurrent => "residual_current",
+            Protection::SurgeIdle => "surge_idle",
+        }
+    }
+
     /// The Chinese name shown to operators.
     pub fn name_zh(self) -> &'static str {
         match self {
@@ -191,6 +205,13 @@ mod tests {
         assert_eq!(s.over_current, MilliAmp(15_000));
         assert_eq!(s.short_circuit, MilliAmp(100_000));
         assert_eq!(s.surge_rise, Watt(2200));
+    }
+
+    #[test]
+    fn protection_codes_are_their_json_names() {
+        for p in Protection::ALL {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.code());
+        }
     }
 
     #[test]

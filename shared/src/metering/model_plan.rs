@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::error::MeteringInputError;
 use super::model::SocketModel;
+use super::plausibility::within_years;
 
 /// A socket model and the instant from which it is in force.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,10 +27,17 @@ pub struct ModelPlan {
 }
 
 impl ModelPlan {
-    /// Checks that there is at least one version and that the dates strictly increase.
+    /// Checks that there is at least one version, that the dates strictly increase and
+    /// that each is in the years the platform handles (1900–2100).
     pub fn new(versions: Vec<ModelVersion>) -> Result<ModelPlan, MeteringInputError> {
         if versions.is_empty() {
             return Err(MeteringInputError::ModelPlanEmpty);
+        }
+        if let Some(v) = versions.iter().find(|v| !within_years(v.effective_from)) {
+            return Err(MeteringInputError::DateOutOfRange {
+                field: "model effective_from",
+                at: v.effective_from.to_string(),
+            });
         }
         for pair in versions.windows(2) {
             if pair[1].effective_from <= pair[0].effective_from {
@@ -131,5 +139,15 @@ mod tests {
         let json = serde_json::to_string(&plan).unwrap();
         assert_eq!(serde_json::from_str::<ModelPlan>(&json).unwrap(), plan);
         assert!(serde_json::from_str::<ModelPlan>("[]").is_err());
+        // Effective dates outside 1900–2100 are refused, as JSON too.
+        for far in [
+            datetime!(9999-12-31 00:00 UTC),
+            datetime!(1899-12-31 23:59 UTC),
+        ] {
+            let err = ModelPlan::new(vec![v(far)]).unwrap_err();
+            assert_eq!(err.code(), "METER_DATE_OUT_OF_RANGE");
+        }
+        let json = serde_json::to_string(&vec![v(datetime!(9999-12-31 00:00 UTC))]).unwrap();
+        assert!(serde_json::from_str::<ModelPlan>(&json).is_err());
     }
 }

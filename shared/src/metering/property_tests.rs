@@ -92,7 +92,9 @@ fn max_price(plan: &TariffPlan) -> u64 {
 }
 
 /// What the device produced, in order: gap in seconds, register step (or a reset to a
-/// small value), power, and a "spoil" selector that sometimes breaks a limit.
+/// small value), power, and a "spoil" selector that sometimes breaks a limit. Each
+/// step is one a 10 A socket at 220 V can make in its gap (the plausibility limit is
+/// twice that), so every rise is billable.
 fn device_readings() -> impl Strategy<Value = Vec<Reading>> {
     prop::collection::vec(
         (
@@ -110,6 +112,7 @@ fn device_readings() -> impl Strategy<Value = Vec<Reading>> {
         let mut out = Vec::new();
         for (i, (gap, rise, reset, power, spoil)) in steps.into_iter().enumerate() {
             at += Duration::seconds(gap);
+            let rise = rise.min(gap.unsigned_abs() * 2200 / 3600);
             register = if reset { rise } else { register + rise };
             let mut r = reading(i as u64 + 1, at, register);
             r.power = Watt(power);
@@ -263,6 +266,37 @@ proptest! {
         let resets = original.windows(2).any(|w| w[1].register < w[0].register)
             || original[0].register.0 < 10_000;
         prop_assert_eq!(b.session.flags().register_went_backwards, resets);
+    }
+
+    #[test]
+    fn an_implausible_rise_never_charges(
+        (original, _) in delivered(),
+        plan in plan(),
+        at in 0usize..25,
+        jump_kwh in 1_000u64..=u64::MAX / 1000,
+    ) {
+        // One reading's register jumps by more than a 10 A socket delivers in a day,
+        // within an hour of the previous one: it bills nothing, and the session ends.
+        let mut readings = original;
+        let i = at % readings.len();
+        let prev_at = if i == 0 { START } else { readings[i - 1].at };
+        let gap = readings[i].at - prev_at;
+        prop_assume!(gap <= Duration::hours(1));
+        let jump = jump_kwh.saturating_mul(1000).saturating_sub(readings[i].register.0);
+        for r in &mut readings[i..] {
+            r.register = Wh(r.register.0.saturating_add(jump));
+        }
+        let s = active(5_000, true);
+        let before = apply_batch(&s, &readings[..i], &plan, &model(60));
+        let after = apply_batch(&before.session, &readings[i..=i], &plan, &model(60));
+        if before.session.state() == SessionState::Active {
+            prop_assert_eq!(after.session.charged(), before.session.charged());
+            let held = matches!(after.outcomes[0].1, ReadingOutcome::Implausible { .. });
+            prop_assert!(held, "{:?}", after.outcomes);
+            prop_assert!(after.alarms.iter().any(|a| a.code() == "implausible_rise"));
+            let ended = matches!(after.session.state(), SessionState::Ended { .. });
+            prop_assert!(ended, "the session goes on");
+        }
     }
 
     #[test]

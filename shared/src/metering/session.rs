@@ -9,6 +9,7 @@ use super::ids::MeterId;
 use super::model::Protection;
 use super::protection::ProtectionState;
 use super::quantity::{MicroFen, Wh};
+use super::reading::RegisterMark;
 use crate::money::Fen;
 
 /// The most a customer may prepay for one use: 10,000.00 yuan (an assumption; it also
@@ -35,6 +36,10 @@ pub enum EndReason {
         /// The vendor's fault code.
         code: u16,
     },
+    /// The meter reported a register rise the socket cannot have delivered in the
+    /// time: that rise was not billed, the power is cut and an alarm holds the
+    /// reading for the operator's review.
+    MeterImplausible,
 }
 
 impl EndReason {
@@ -46,6 +51,7 @@ impl EndReason {
             EndReason::ProtectionTrip { .. } => "protection_trip",
             EndReason::Stale => "stale",
             EndReason::Fault { .. } => "fault",
+            EndReason::MeterImplausible => "meter_implausible",
         }
     }
 }
@@ -222,6 +228,24 @@ impl Session {
         Ok(next)
     }
 
+    /// [`Session::activate`] from where the socket's meter stands: the session starts
+    /// from the register of the socket's newest reading (at `paid_at`, since the
+    /// socket was off until then), and a reading whose sequence number is not newer
+    /// than that one was taken before the switch-on, so it bills nothing.
+    pub fn activate_after(
+        &self,
+        paid_at: OffsetDateTime,
+        socket: Option<RegisterMark>,
+    ) -> Result<Session, SessionError> {
+        let baseline = socket.map(|m| Baseline {
+            register: m.register,
+            at: paid_at,
+        });
+        let mut next = self.activate(paid_at, baseline)?;
+        next.last_seq = socket.map(|m| m.seq);
+        Ok(next)
+    }
+
     /// Ends the session (if it is still active) and settles it. An already ended
     /// session keeps its own reason and end time, and settles the same way again.
     pub fn close(
@@ -330,18 +354,24 @@ impl StaleRule {
         now - last_seen >= Duration::seconds(i64::from(self.after_s))
     }
 
-    /// Closes `session` as stale if it is active and stale (last seen = its last
-    /// reading, else its activation). Charges stay what the accepted readings made
-    /// them, so the customer pays up to the last reading and gets the rest back.
+    /// Closes `session` as stale if it is active and stale. Charges stay what the
+    /// accepted readings made them, so the customer pays up to the last reading and
+    /// gets the rest back.
+    ///
+    /// `last_seen` is when the server last received an accepted reading for the
+    /// session (`None`: none yet, so its activation counts). Staleness is judged by
+    /// the server's clock only: a device that dates its readings years ahead cannot
+    /// keep a session, and its prepay, from being closed.
     pub fn close_if_stale(
         &self,
         session: &Session,
+        last_seen: Option<OffsetDateTime>,
         now: OffsetDateTime,
     ) -> Option<(Session, Settlement)> {
         if session.state != SessionState::Active {
             return None;
         }
-        let last_seen = session.last_reading_at.or(session.activated_at)?;
+        let last_seen = last_seen.or(session.activated_at)?;
         if !self.is_stale(now, last_seen) {
             return None;
         }

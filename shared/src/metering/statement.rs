@@ -38,7 +38,7 @@ pub struct DailyStatement {
     pub revenue: Fen,
     /// Refunded.
     pub refunded: Fen,
-    /// Protection trips (each raised one alarm).
+    /// Sessions that ended with an alarm: a protection trip or an implausible meter.
     pub alarms: u32,
     /// Trips by protection.
     pub trips: BTreeMap<Protection, u32>,
@@ -71,9 +71,13 @@ pub fn daily_statement(site: &SiteId, day: Date, sessions: &[ClosedSession]) -> 
         st.prepaid = st.prepaid + s.prepaid;
         st.revenue = st.revenue + s.charged;
         st.refunded = st.refunded + s.refunded;
-        if let EndReason::ProtectionTrip { protection } = s.reason {
-            st.alarms += 1;
-            *st.trips.entry(protection).or_default() += 1;
+        match s.reason {
+            EndReason::ProtectionTrip { protection } => {
+                st.alarms += 1;
+                *st.trips.entry(protection).or_default() += 1;
+            }
+            EndReason::MeterImplausible => st.alarms += 1,
+            _ => {}
         }
         *st.ended_by.entry(s.reason.code().to_owned()).or_default() += 1;
     }
@@ -139,6 +143,12 @@ mod tests {
             // 2025-06-10 16:30 UTC is 2025-06-11 00:30 local: the next day.
             closed("a", datetime!(2025-06-10 16:30 UTC), 70, EndReason::Stale),
             closed(
+                "a",
+                datetime!(2025-06-10 20:00 +8),
+                0,
+                EndReason::MeterImplausible,
+            ),
+            closed(
                 "b",
                 datetime!(2025-06-10 09:00 +8),
                 300,
@@ -147,14 +157,17 @@ mod tests {
         ];
         let a = SiteId::parse("a").unwrap();
         let st = daily_statement(&a, date!(2025 - 06 - 10), &sessions);
-        assert_eq!(st.uses, 2);
+        assert_eq!(st.uses, 3);
         assert_eq!(st.revenue, Fen(246));
-        assert_eq!(st.refunded, Fen(2000 - 246));
+        assert_eq!(st.refunded, Fen(3000 - 246));
         assert_eq!(st.revenue + st.refunded, st.prepaid);
         assert_eq!(st.energy, Wh(2460));
-        assert_eq!(st.alarms, 1);
+        // A trip and an implausible meter each raised an alarm; only one was a trip.
+        assert_eq!(st.alarms, 2);
         assert_eq!(st.trips.get(&Protection::OverVoltage), Some(&1));
+        assert_eq!(st.trips.values().sum::<u32>(), 1);
         assert_eq!(st.ended_by.get("customer_stop"), Some(&1));
+        assert_eq!(st.ended_by.get("meter_implausible"), Some(&1));
 
         let all = daily_statements(date!(2025 - 06 - 10), &sessions);
         assert_eq!(all.len(), 2);

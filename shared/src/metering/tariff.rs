@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use super::error::MeteringInputError;
+use super::plausibility::within_years;
 use super::quantity::{MicroFen, PricePerKwh, Wh};
 use crate::money::div_half_up;
 
@@ -237,7 +238,8 @@ impl Tariff {
         match self {
             Tariff::Flat { price } => (Period::Flat, *price, None),
             Tariff::TimeOfUse(tou) => {
-                let local = t.to_offset(CHINA);
+                // `to_offset` would panic at the very end of what `time` holds.
+                let local = t.checked_to_offset(CHINA).unwrap_or(t);
                 let (h, m, s, ns) = local.time().as_hms_nano();
                 let nanos = ((i64::from(h) * 60 + i64::from(m)) * 60 + i64::from(s))
                     * 1_000_000_000
@@ -283,10 +285,17 @@ pub struct Segment {
 }
 
 impl TariffPlan {
-    /// Checks that there is at least one version and that the dates strictly increase.
+    /// Checks that there is at least one version, that the dates strictly increase and
+    /// that each is in the years the platform handles (1900–2100).
     pub fn new(versions: Vec<TariffVersion>) -> Result<TariffPlan, MeteringInputError> {
         if versions.is_empty() {
             return Err(MeteringInputError::TariffPlanEmpty);
+        }
+        if let Some(v) = versions.iter().find(|v| !within_years(v.effective_from)) {
+            return Err(MeteringInputError::DateOutOfRange {
+                field: "tariff effective_from",
+                at: v.effective_from.to_string(),
+            });
         }
         for pair in versions.windows(2) {
             if pair[1].effective_from <= pair[0].effective_from {
@@ -335,6 +344,19 @@ impl TariffPlan {
     /// `from >= to`.
     pub fn segments(&self, from: OffsetDateTime, to: OffsetDateTime) -> Vec<Segment> {
         let mut out: Vec<Segment> = Vec::new();
+        self.walk(from, to, |piece| match out.last_mut() {
+            Some(last) if last.period == piece.period && last.price == piece.price => {
+                last.to = piece.to;
+            }
+            _ => out.push(piece),
+        });
+        out
+    }
+
+    /// Visits `[from, to)` piece by piece, cut at every period boundary and version
+    /// change, without collecting them: time is linear in the number of boundaries,
+    /// memory constant, however long the interval.
+    fn walk(&self, from: OffsetDateTime, to: OffsetDateTime, mut visit: impl FnMut(Segment)) {
         let mut t = from;
         while t < to {
             let i = self.index_at(t);
@@ -346,18 +368,14 @@ impl TariffPlan {
             if let Some(c) = change {
                 next = next.min(c);
             }
-            match out.last_mut() {
-                Some(last) if last.period == period && last.price == price => last.to = next,
-                _ => out.push(Segment {
-                    from: t,
-                    to: next,
-                    period,
-                    price,
-                }),
-            }
+            visit(Segment {
+                from: t,
+                to: next,
+                period,
+                price,
+            });
             t = next;
         }
-        out
     }
 
     /// The exact charge for `energy` used evenly over `[from, to)`: the energy is split
@@ -374,10 +392,10 @@ impl TariffPlan {
             return MicroFen(saturating_div(e.checked_mul(i128::from(price.0)), 1000));
         }
         let mut weighted: i128 = 0; // Σ price × nanoseconds
-        for s in self.segments(from, to) {
+        self.walk(from, to, |s| {
             let ns = (s.to - s.from).whole_nanoseconds();
             weighted = weighted.saturating_add(i128::from(s.price.0).saturating_mul(ns));
-        }
+        });
         let total_ns = (to - from).whole_nanoseconds();
         MicroFen(saturating_div(
             e.checked_mul(weighted),

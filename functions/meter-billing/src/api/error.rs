@@ -1,7 +1,7 @@
 //! The power boundary's errors and their statuses: the one place that maps the
 //! core's metering errors to problem+json. Nothing is logged here.
 
-use yingshang_core::metering::{FrameError, MeteringInputError, SessionError};
+use yingshang_core::metering::{FrameError, MeteringInputError, ReadingError, SessionError};
 use yingshang_core::problem::{ApiError, Lang};
 
 /// Why a power request cannot be answered as asked.
@@ -15,7 +15,7 @@ pub enum PowerError {
     SecretTooShort,
     /// A new socket needs a device secret (400).
     SecretRequired,
-    /// A date parameter is not `YYYY-MM-DD`, or the range is reversed (400).
+    /// A date parameter is not `YYYY-MM-DD` in 1900–2100, or the range is reversed (400).
     InvalidDate {
         /// The parameter.
         field: &'static str,
@@ -26,6 +26,9 @@ pub enum PowerError {
     BatchSize,
     /// The DL/T 645 frame cannot be used (400; a meter's error reply 422).
     Frame(FrameError),
+    /// A reading is dated ahead of the server's clock (422) or outside the years the
+    /// platform handles (400); nothing of the request is applied.
+    Reading(ReadingError),
     /// No such site (404).
     SiteNotFound,
     /// No such socket (404).
@@ -34,6 +37,8 @@ pub enum PowerError {
     SessionNotFound,
     /// The session belongs to another customer (403).
     NotOwner,
+    /// The site or socket belongs to another operator agency (403).
+    NotOperator,
     /// Another socket already uses this meter (409).
     MeterTaken,
     /// The socket is in use by another session (409).
@@ -65,8 +70,10 @@ impl ApiError for PowerError {
             | Self::BatchSize => 400,
             Self::Frame(FrameError::ErrorReply { .. }) => 422,
             Self::Frame(_) => 400,
+            Self::Reading(ReadingError::InFuture { .. }) => 422,
+            Self::Reading(ReadingError::DateOutOfRange { .. }) => 400,
             Self::SiteNotFound | Self::SocketNotFound | Self::SessionNotFound => 404,
-            Self::NotOwner => 403,
+            Self::NotOwner | Self::NotOperator => 403,
             Self::Session(SessionError::PrepaidOutOfRange { .. }) => 400,
             Self::MeterTaken
             | Self::SocketBusy
@@ -87,10 +94,12 @@ impl ApiError for PowerError {
             Self::IdempotencyKeyRequired => "METER_IDEMPOTENCY_KEY_REQUIRED",
             Self::BatchSize => "METER_BATCH_SIZE",
             Self::Frame(e) => e.code(),
+            Self::Reading(e) => e.code(),
             Self::SiteNotFound => "METER_SITE_NOT_FOUND",
             Self::SocketNotFound => "METER_SOCKET_NOT_FOUND",
             Self::SessionNotFound => "METER_SESSION_NOT_FOUND",
             Self::NotOwner => "METER_SESSION_NOT_OWNER",
+            Self::NotOperator => "METER_NOT_OPERATOR",
             Self::MeterTaken => "METER_ID_TAKEN",
             Self::SocketBusy => "METER_SOCKET_BUSY",
             Self::Session(e) => e.code(),
@@ -116,6 +125,7 @@ impl ApiError for PowerError {
         match self {
             Self::Input(e) => lang.pick(e.message_zh(), e.message_en()),
             Self::Frame(e) => lang.pick(e.message_zh(), e.message_en()),
+            Self::Reading(e) => lang.pick(e.message_zh(), e.message_en()),
             Self::Session(e) => lang.pick(e.message_zh(), e.message_en()),
             Self::SocketIdInvalid => pick(
                 "插座编号应为1至64位字母、数字、“-”或“_”",
@@ -130,8 +140,8 @@ impl ApiError for PowerError {
                 "a new socket needs a device_secret",
             ),
             Self::InvalidDate { field } => lang.pick(
-                format!("{field} 应为 YYYY-MM-DD 格式的日期，且起止顺序正确"),
-                format!("{field} must be a date YYYY-MM-DD, in order"),
+                format!("{field} 应为1900至2100年间 YYYY-MM-DD 格式的日期，且起止顺序正确"),
+                format!("{field} must be a date YYYY-MM-DD in the years 1900-2100, in order"),
             ),
             Self::IdempotencyKeyRequired => pick(
                 "开始用电需要请求头 Idempotency-Key，以免重复下单",
@@ -147,6 +157,10 @@ impl ApiError for PowerError {
             Self::NotOwner => pick(
                 "只能查看或操作自己的用电订单",
                 "only the customer who started a session may see or stop it",
+            ),
+            Self::NotOperator => pick(
+                "该站点或插座属于另一运营机构，只有创建它的机构可以修改或查看其报表",
+                "this site or socket belongs to another operator agency; only the agency that created it may change it or read its statements",
             ),
             Self::MeterTaken => pick(
                 "该电表地址已绑定到另一个插座",

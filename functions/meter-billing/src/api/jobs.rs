@@ -3,7 +3,7 @@
 
 use super::error::PowerError;
 use super::sessions::save_settled;
-use super::{SCOPE_REPORTS, SCOPE_SWEEP, query_param};
+use super::{SCOPE_REPORTS, SCOPE_SWEEP, agency_of, own_record, query_param};
 use crate::store::outbox;
 use crate::store::sessions::{self, status_of};
 use serde::{Deserialize, Serialize};
@@ -39,7 +39,8 @@ struct SweepAnswer {
 }
 
 /// `POST /sessions/close-stale`: closes active sessions with no reading for the
-/// threshold, billed to their last reading, the rest refunded.
+/// threshold, billed to their last reading, the rest refunded. "No reading" is by the
+/// server's clock (when a reading was received), never by the time a device put on it.
 pub async fn close_stale(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let caller = guard::agency(ctx, db, req.headers(), SCOPE_SWEEP).await?;
     let (parts, body) = req.into_parts();
@@ -64,7 +65,9 @@ pub async fn close_stale(ctx: &RequestContext, db: &Db, req: Request) -> Result<
             let Some(mut r) = sessions::by_id(db, &id).await? else {
                 return Ok(false);
             };
-            let Some((ended, settlement)) = rule.close_if_stale(&r.session, ctx.now) else {
+            let Some((ended, settlement)) =
+                rule.close_if_stale(&r.session, r.last_seen_at, ctx.now)
+            else {
                 return Ok(false);
             };
             r.session = ended;
@@ -105,13 +108,17 @@ fn start_of(day: Date) -> OffsetDateTime {
 }
 
 /// `POST /statements/daily?date=YYYY-MM-DD`: (re)computes every site's statement for
-/// a local day (default: yesterday in China) from the sessions that ended in it.
+/// a local day (default: yesterday in China) from the sessions that ended in it. Any
+/// reports key may run it (the schedule runs it with the bootstrap key); the answer
+/// shows only the statements of the caller's agency's own sites, with how many were
+/// computed in all.
 pub async fn daily_statements(
     ctx: &RequestContext,
     db: &Db,
     req: Request,
 ) -> Result<Answer, Failure> {
-    guard::agency(ctx, db, req.headers(), SCOPE_REPORTS).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_REPORTS).await?;
+    let agency = agency_of(&caller).ok_or(PowerError::NotOperator)?;
     let day = match query_param(req.uri().query(), "date") {
         Some(text) => parse_day("date", text)?,
         None => ctx.now.to_offset(CHINA).date() - Duration::days(1),
@@ -135,22 +142,31 @@ pub async fn daily_statements(
         Ok(())
     })
     .await?;
+    let own = crate::store::sites_of_agency(db, agency)
+        .await
+        .map_err(|e| ctx.internal("loading the caller's sites", e))?;
+    let shown: Vec<_> = statements
+        .iter()
+        .filter(|st| own.iter().any(|s| s == st.site.as_str()))
+        .collect();
     Ok(json(
         ctx,
         200,
-        &serde_json::json!({ "date": day_text, "statements": statements }),
+        &serde_json::json!({
+            "date": day_text, "computed": statements.len(), "statements": shown,
+        }),
     ))
 }
 
 /// `GET /sites/{site_id}/statements?from=&to=`: a site's stored statements (days
-/// inclusive; default: the last 30 days).
+/// inclusive; default: the last 30 days), for the agency that owns the site only.
 pub async fn site_statements(
     ctx: &RequestContext,
     db: &Db,
     req: Request,
     site_id: &str,
 ) -> Result<Answer, Failure> {
-    guard::agency(ctx, db, req.headers(), SCOPE_REPORTS).await?;
+    let caller = guard::agency(ctx, db, req.headers(), SCOPE_REPORTS).await?;
     let site = SiteId::parse(site_id).map_err(PowerError::Input)?;
     let today = ctx.now.to_offset(CHINA).date();
     let query = req.uri().query();
@@ -171,6 +187,7 @@ pub async fn site_statements(
     let Some(found) = found else {
         return Err(PowerError::SiteNotFound.into());
     };
+    own_record(ctx, &caller, found.owner_agency.as_deref())?;
     let rows = outbox::statements(db, site.as_str(), &iso(from), &iso(to))
         .await
         .map_err(|e| ctx.internal("loading statements", e))?;

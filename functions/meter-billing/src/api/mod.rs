@@ -3,9 +3,9 @@
 //!
 //! | Method | Path (under `/api/power`) | Who |
 //! |---|---|---|
-//! | PUT | `/sites/{site_id}` | agency key `power:operate` |
-//! | GET | `/sites/{site_id}/statements?from=&to=` | agency key `power:reports` |
-//! | PUT | `/sockets/{socket_id}` | agency key `power:operate` |
+//! | PUT | `/sites/{site_id}` | agency key `power:operate`; an existing site: its agency |
+//! | GET | `/sites/{site_id}/statements?from=&to=` | agency key `power:reports` of the site's agency |
+//! | PUT | `/sockets/{socket_id}` | agency key `power:operate` of the site's (and an existing socket's) agency |
 //! | GET | `/sockets/{socket_id}` | anyone (status and price; never the secret) |
 //! | POST | `/sessions` | citizen or enterprise token, `Idempotency-Key` required |
 //! | GET | `/sessions/{id}` | its customer |
@@ -14,8 +14,11 @@
 //! | POST | `/meters/{meter_id}/readings` | the meter (signed request) |
 //! | POST | `/sessions/close-stale` | agency key `power:sweep` (schedule) |
 //! | POST | `/refunds/dispatch` | agency key `power:refunds` (schedule) |
-//! | POST | `/statements/daily?date=` | agency key `power:reports` (schedule) |
+//! | POST | `/statements/daily?date=` | agency key `power:reports` (schedule; computes every site, answers the caller's own) |
 //!
+//! Sites and sockets belong to the operator agency that created them (the agency of
+//! the API key; the bootstrap key is the agency `bootstrap`): only that agency may
+//! change them or read their statements.
 mod dto;
 mod error;
 mod jobs;
@@ -25,7 +28,10 @@ mod refunds;
 mod sessions;
 
 use error::PowerError;
+use yingshang_core::problem::ApiError;
 use yingshang_core::query::param as query_param;
+use yingshang_core::security::Principal;
+use yingshang_kit::RequestContext;
 use yingshang_kit::context::path_and_query;
 use yingshang_kit::route;
 use yingshang_kit::router::Route;
@@ -57,6 +63,31 @@ pub const ROUTES: &[Route] = &[
     route!(POST "/refunds/dispatch" => |c| refunds::dispatch(c.ctx, c.db, c.req)),
     route!(POST "/statements/daily" => |c| jobs::daily_statements(c.ctx, c.db, c.req)),
 ];
+
+/// The agency an agency-key caller acts for (`None` for any other caller, which the
+/// agency guards never admit).
+fn agency_of(caller: &Principal) -> Option<&str> {
+    match caller {
+        Principal::Agency(a) => Some(a.agency.as_str()),
+        _ => None,
+    }
+}
+
+/// The caller's agency owns a site or socket whose owning agency is `owner` (`None`:
+/// unknown, so no agency may act on it); else 403 `METER_NOT_OPERATOR`, logged.
+fn own_record(
+    ctx: &RequestContext,
+    caller: &Principal,
+    owner: Option<&str>,
+) -> Result<(), PowerError> {
+    match (agency_of(caller), owner) {
+        (Some(agency), Some(owner)) if agency == owner => Ok(()),
+        _ => {
+            ctx.log_denial(&caller.audit_actor(), PowerError::NotOperator.code());
+            Err(PowerError::NotOperator)
+        }
+    }
+}
 
 /// A session was saved by someone else at the same moment: run again, and after the
 /// last try answer 409.

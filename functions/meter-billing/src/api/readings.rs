@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::OffsetDateTime;
 use yingshang_core::metering::{
-    Command, DeviceEvent, MeterId, ModelPlan, Reading, ReadingOutcome, RelayState, SessionState,
-    apply_batch_dated, command_for, decode_energy_reply,
+    Command, DeviceEvent, MeterId, ModelPlan, Reading, ReadingOutcome, RegisterMark, RelayState,
+    SessionState, apply_batch_dated, check_times, command_for, decode_energy_reply,
 };
 use yingshang_core::metering::{DeciCelsius, DeciVolt, MilliAmp, Watt};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
@@ -116,6 +116,7 @@ fn outcome_code(o: &ReadingOutcome) -> &'static str {
         ReadingOutcome::Duplicate { .. } => "duplicate",
         ReadingOutcome::Baseline => "baseline",
         ReadingOutcome::RegisterWentBackwards { .. } => "register_went_backwards",
+        ReadingOutcome::Implausible { .. } => "implausible",
         ReadingOutcome::Charged { .. } => "charged",
     }
 }
@@ -135,6 +136,12 @@ fn outcome_code(o: &ReadingOutcome) -> &'static str {
 /// "current"(mA),"power"(W),"temperature"(0.1 °C),"residual"(mA),"relay"("on"|"off"),
 /// "events":[…]}`, a batch `{"readings":[…]}`, or a frame reading (`"frame"` hex in
 /// place of `"register"`).
+///
+/// Every reading must be dated within the years 1900–2100 and no more than the core's
+/// `DEVICE_CLOCK_TOLERANCE` (5 minutes) ahead of the server's clock, else the whole
+/// request is refused (4xx) and nothing of it is applied; readings buffered from the
+/// past are fine. A reading whose sequence number is not newer than the socket's
+/// newest changes neither the socket's register nor its session.
 pub async fn post(
     ctx: &RequestContext,
     db: &Db,
@@ -165,6 +172,7 @@ pub async fn post(
     device::require_own(ctx, &verified, meter_path)?;
     let socket = found.ok_or(PowerError::SocketNotFound)?;
     let readings = parse_readings(&parts.headers, &bytes, &socket.meter)?;
+    check_times(&readings, ctx.now).map_err(PowerError::Reading)?;
     let actor = format!("device:{}", verified.device_id);
     // The active session is read before the write transaction, which holds the
     // database's one write lock: the shorter it is, the more readings per second
@@ -189,7 +197,8 @@ async fn apply(
     actor: &str,
     active: Option<SessionRecord>,
 ) -> Result<ReadingsAnswer, TxError> {
-    let latest = readings.iter().max_by_key(|r| r.seq);
+    // The socket's register moves only to a reading newer than its newest.
+    let mark = RegisterMark::after(socket.mark(), readings);
     let Some(mut r) = active else {
         // Read before the transaction: a session may have started since.
         if sessions::active_of_socket(db, &socket.socket_id)
@@ -202,8 +211,8 @@ async fn apply(
         for reading in readings {
             store::insert_reading(db, &socket.meter, None, reading, "no_session", ctx.now).await?;
         }
-        if let Some(l) = latest {
-            store::set_socket_last(db, &socket.socket_id, l.register, l.at).await?;
+        if let Some(m) = &mark {
+            store::set_socket_last(db, &socket.socket_id, m).await?;
         }
         let last = sessions::latest_paid_of_socket(db, &socket.socket_id).await?;
         let command = match last.as_ref().map(|l| l.session.state()) {
@@ -226,18 +235,22 @@ async fn apply(
             store::insert_reading(db, &socket.meter, Some(&r.id), reading, code, ctx.now).await?;
         }
     }
-    if let Some(l) = latest {
-        store::set_socket_last(db, &socket.socket_id, l.register, l.at).await?;
+    if let Some(m) = &mark {
+        store::set_socket_last(db, &socket.socket_id, m).await?;
     }
     for alarm in &decision.alarms {
         store::insert_alarm(db, &ulid(ctx.now), socket, Some(&r.id), alarm, ctx.now).await?;
     }
+    // Only duplicates (late, repeated or older readings) leave the session as it was
+    // and do not count as seen, so they cannot keep it from the stale sweep. It is
+    // saved all the same: the version check notices a stop that came in meanwhile.
+    let seen = (decision.session != r.session).then_some(ctx.now);
     r.session = decision.session.clone();
     r.status = status_of(&r.session).to_owned();
     match r.session.settlement() {
-        Some(settlement) => save_settled(ctx, db, &r, &settlement, Some(ctx.now), actor).await?,
+        Some(settlement) => save_settled(ctx, db, &r, &settlement, seen, actor).await?,
         None => {
-            if !sessions::save(db, &r, Some(ctx.now), None).await? {
+            if !sessions::save(db, &r, seen, None).await? {
                 return Err(contended());
             }
         }

@@ -155,6 +155,7 @@ async fn create_session(
         version: 1,
         payment_txn: None,
         created_at: unix_ms(ctx.now),
+        last_seen_at: None,
     };
     let after = serde_json::json!({ "socket_id": r.socket_id, "prepaid_fen": request.prepaid_fen });
     let entry = AuditEntry::new(
@@ -288,16 +289,20 @@ pub async fn confirm_payment(
         let socket = store::socket(db, &r.socket_id)
             .await?
             .ok_or(PowerError::SocketNotFound)?;
-        // With the socket off, its register does not move: the last register seen is
-        // where this session starts.
-        let baseline = socket.last_register.map(|register| Baseline {
-            register,
-            at: ctx.now,
-        });
-        r.session = r
-            .session
-            .activate(ctx.now, baseline)
-            .map_err(PowerError::Session)?;
+        // With the socket off, its register does not move: the socket's newest reading
+        // is where this session starts, and readings not newer than it bill nothing.
+        let activated = match socket.mark() {
+            Some(mark) => r.session.activate_after(ctx.now, Some(mark)),
+            // A register stored before sequence numbers were kept with it.
+            None => r.session.activate(
+                ctx.now,
+                socket.last_register.map(|register| Baseline {
+                    register,
+                    at: ctx.now,
+                }),
+            ),
+        };
+        r.session = activated.map_err(PowerError::Session)?;
         r.status = status_of(&r.session).to_owned();
         r.payment_txn = Some(c.transaction_id.clone());
         if !payments::record(db, &sessions::PAYMENTS, txn, id, amount, ctx.now).await? {

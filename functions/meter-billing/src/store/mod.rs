@@ -1,6 +1,7 @@
 //! The only place with the metering SQL (named constants, `$1…$n` in order, the
 //! subset SQLite and PostgreSQL share) and the Spin calls that run it. Tables are
-//! those of `infra/migrations/sqlite/0003_metering.sql`.
+//! those of `infra/migrations/sqlite/0003_metering.sql`, with the owning agency and
+//! the socket's newest sequence number of `0008_power_ownership.sql`.
 //!
 //! - this module: sites, sockets (with the device secret), readings, alarms;
 //! - [`sessions`]: sessions and payments;
@@ -11,30 +12,48 @@ pub mod sessions;
 
 use time::OffsetDateTime;
 use yingshang_core::metering::{
-    Alarm, MeterId, ModelPlan, Reading, RelayState, SiteId, TariffPlan, Wh,
+    Alarm, MeterId, ModelPlan, Reading, RegisterMark, RelayState, SiteId, TariffPlan, Wh,
 };
 use yingshang_kit::clock::{from_unix_ms, unix_ms};
 use yingshang_kit::db::{self, Db, DbError, Row};
 
-const UPSERT_SITE: &str = "INSERT INTO power_sites (site_id, name, operator, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $4) ON CONFLICT (site_id) DO UPDATE SET name = excluded.name, \
-     operator = excluded.operator, updated_at = excluded.updated_at";
-const SELECT_SITE: &str = "SELECT name FROM power_sites WHERE site_id = $1";
+// The owning agency is set when the site is created and never changed by an update.
+const UPSERT_SITE: &str = "INSERT INTO power_sites (site_id, name, operator, owner_agency, \
+     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (site_id) DO UPDATE \
+     SET name = excluded.name, operator = excluded.operator, updated_at = excluded.updated_at";
+const SELECT_SITE: &str = "SELECT name, owner_agency FROM power_sites WHERE site_id = $1";
+const SELECT_SITES_OF_AGENCY: &str = "SELECT site_id FROM power_sites WHERE owner_agency = $1";
 
-const SELECT_SOCKET: &str = "SELECT socket_id, site_id, meter_id, models, tariff, last_register_wh, \
-     last_reading_at FROM power_sockets WHERE socket_id = $1";
-const SELECT_SOCKET_BY_METER: &str = "SELECT socket_id, site_id, meter_id, models, tariff, \
-     last_register_wh, last_reading_at FROM power_sockets WHERE meter_id = $1";
+/// A socket query with the columns [`socket_of`] reads, as one constant string.
+macro_rules! select_socket {
+    ($extra:literal, $filter:literal) => {
+        concat!(
+            "SELECT socket_id, site_id, meter_id, models, tariff, last_register_wh, \
+             last_reading_at, last_seq, owner_agency",
+            $extra,
+            " FROM power_sockets WHERE ",
+            $filter
+        )
+    };
+}
+const SELECT_SOCKET: &str = select_socket!("", "socket_id = $1");
+const SELECT_SOCKET_BY_METER: &str = select_socket!("", "meter_id = $1");
 // A reading's one look-up: the socket to bill and the secret its signature is checked with.
-const SELECT_SOCKET_AND_SECRET_BY_METER: &str = "SELECT socket_id, site_id, meter_id, models, \
-     tariff, last_register_wh, last_reading_at, device_secret FROM power_sockets WHERE meter_id = $1";
+const SELECT_SOCKET_AND_SECRET_BY_METER: &str = select_socket!(", device_secret", "meter_id = $1");
 const INSERT_SOCKET: &str = "INSERT INTO power_sockets (socket_id, site_id, meter_id, device_secret, \
-     models, tariff, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
-const UPDATE_SOCKET: &str = "UPDATE power_sockets SET site_id = $1, meter_id = $2, \
+     models, tariff, owner_agency, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+// Another meter is another device: its register and sequence numbers start afresh.
+const UPDATE_SOCKET: &str = "UPDATE power_sockets SET site_id = $1, \
+     last_register_wh = CASE WHEN meter_id = $2 THEN last_register_wh ELSE NULL END, \
+     last_reading_at = CASE WHEN meter_id = $2 THEN last_reading_at ELSE NULL END, \
+     last_seq = CASE WHEN meter_id = $2 THEN last_seq ELSE NULL END, meter_id = $2, \
      device_secret = COALESCE($3, device_secret), models = $4, tariff = $5, updated_at = $6 \
      WHERE socket_id = $7";
-const UPDATE_SOCKET_LAST: &str = "UPDATE power_sockets SET last_register_wh = $1, last_reading_at = $2 \
-     WHERE socket_id = $3";
+// Only a newer sequence number moves the register, also when two requests race.
+const UPDATE_SOCKET_LAST: &str = "UPDATE power_sockets SET last_register_wh = $1, \
+     last_reading_at = $2, last_seq = $3 WHERE socket_id = $4 \
+     AND (last_seq IS NULL OR last_seq < $3)";
 
 const INSERT_READING: &str = "INSERT INTO power_readings (meter_id, seq, session_id, at, register_wh, \
      voltage_dv, current_ma, power_w, temp_dc, residual_ma, relay, outcome, received_at) \
@@ -50,6 +69,9 @@ pub(crate) use yingshang_kit::db::corrupt;
 pub struct SiteRecord {
     /// Its name.
     pub name: String,
+    /// The operator agency that created it (`None`: a site from before ownership was
+    /// recorded whose creator is unknown; no agency may change it).
+    pub owner_agency: Option<String>,
 }
 
 /// A socket as the billing needs it (never the device secret).
@@ -65,10 +87,25 @@ pub struct SocketRecord {
     pub models: ModelPlan,
     /// Dated tariffs.
     pub tariff: TariffPlan,
-    /// The register of the last reading seen, if any.
+    /// The register of the newest reading seen, if any.
     pub last_register: Option<Wh>,
     /// Its device time.
     pub last_reading_at: Option<OffsetDateTime>,
+    /// Its sequence number.
+    pub last_seq: Option<u64>,
+    /// The operator agency that created it (`None`: unknown, see [`SiteRecord`]).
+    pub owner_agency: Option<String>,
+}
+
+impl SocketRecord {
+    /// Where the socket's meter stands, if it was ever read.
+    pub fn mark(&self) -> Option<RegisterMark> {
+        Some(RegisterMark {
+            seq: self.last_seq?,
+            register: self.last_register?,
+            at: self.last_reading_at?,
+        })
+    }
 }
 
 fn socket_of(row: &Row) -> Result<SocketRecord, DbError> {
@@ -84,15 +121,19 @@ fn socket_of(row: &Row) -> Result<SocketRecord, DbError> {
             .map_err(|e| corrupt("power_sockets.tariff", e))?,
         last_register: row.opt_int(5)?.map(|n| Wh(u64::try_from(n).unwrap_or(0))),
         last_reading_at: row.opt_int(6)?.map(from_unix_ms),
+        last_seq: row.opt_int(7)?.map(|n| u64::try_from(n).unwrap_or(0)),
+        owner_agency: row.opt_text(8)?,
     })
 }
 
-/// Creates or renames a site.
+/// Creates a site owned by `agency`, or renames it (its owner stays). `operator` is
+/// the actor making the change.
 pub async fn upsert_site(
     db: &Db,
     site: &SiteId,
     name: &str,
     operator: &str,
+    agency: &str,
     now: OffsetDateTime,
 ) -> Result<(), DbError> {
     db.execute(
@@ -101,6 +142,7 @@ pub async fn upsert_site(
             db::text(site.as_str()),
             db::text(name),
             db::text(operator),
+            db::text(agency),
             db::int(unix_ms(now)),
         ],
     )
@@ -111,7 +153,21 @@ pub async fn upsert_site(
 /// A site, if it exists.
 pub async fn site(db: &Db, site: &str) -> Result<Option<SiteRecord>, DbError> {
     let row = db.query_one(SELECT_SITE, vec![db::text(site)]).await?;
-    row.map(|r| Ok(SiteRecord { name: r.text(0)? })).transpose()
+    row.map(|r| {
+        Ok(SiteRecord {
+            name: r.text(0)?,
+            owner_agency: r.opt_text(1)?,
+        })
+    })
+    .transpose()
+}
+
+/// The ids of the sites an agency owns.
+pub async fn sites_of_agency(db: &Db, agency: &str) -> Result<Vec<String>, DbError> {
+    let rows = db
+        .query(SELECT_SITES_OF_AGENCY, vec![db::text(agency)])
+        .await?;
+    rows.iter().map(|r| r.text(0)).collect()
 }
 
 /// A socket by its id.
@@ -139,7 +195,7 @@ pub async fn socket_and_secret_by_meter(
     let row = db
         .query_one(SELECT_SOCKET_AND_SECRET_BY_METER, vec![db::text(meter)])
         .await?;
-    row.map(|r| Ok((socket_of(&r)?, r.text(7)?))).transpose()
+    row.map(|r| Ok((socket_of(&r)?, r.text(9)?))).transpose()
 }
 
 /// A socket's set-up as the operator gives it.
@@ -156,6 +212,8 @@ pub struct SocketSetup<'a> {
     pub models: &'a ModelPlan,
     /// Dated tariffs.
     pub tariff: &'a TariffPlan,
+    /// The agency creating it (kept on update: a socket belongs to its creator).
+    pub agency: &'a str,
 }
 
 /// Inserts (`create`) or updates a socket.
@@ -177,6 +235,7 @@ pub async fn save_socket(
                 db::text(s.device_secret.unwrap_or_default()),
                 db::text(models),
                 db::text(tariff),
+                db::text(s.agency),
                 db::int(unix_ms(now)),
             ],
         )
@@ -200,18 +259,16 @@ pub async fn save_socket(
     }
 }
 
-/// Remembers the register and device time of a socket's latest reading.
-pub async fn set_socket_last(
-    db: &Db,
-    socket_id: &str,
-    register: Wh,
-    at: OffsetDateTime,
-) -> Result<(), DbError> {
+/// Moves a socket's register to `mark`, if its sequence number is newer than the
+/// stored one (the core's [`RegisterMark::after`] decides; the condition in the SQL
+/// keeps it so when two requests race).
+pub async fn set_socket_last(db: &Db, socket_id: &str, mark: &RegisterMark) -> Result<(), DbError> {
     db.execute(
         UPDATE_SOCKET_LAST,
         vec![
-            db::int(i64::try_from(register.0).unwrap_or(i64::MAX)),
-            db::int(unix_ms(at)),
+            db::int(i64::try_from(mark.register.0).unwrap_or(i64::MAX)),
+            db::int(unix_ms(mark.at)),
+            db::int(i64::try_from(mark.seq).unwrap_or(i64::MAX)),
             db::text(socket_id),
         ],
     )
@@ -254,7 +311,8 @@ pub async fn insert_reading(
     .map(drop)
 }
 
-/// Stores a protection trip for the operator.
+/// Stores an alarm for the operator (its `protection` column holds the alarm's code:
+/// the protection that tripped, or `implausible_rise`).
 pub async fn insert_alarm(
     db: &Db,
     id: &str,
@@ -264,10 +322,6 @@ pub async fn insert_alarm(
     now: OffsetDateTime,
 ) -> Result<(), DbError> {
     let json = serde_json::to_string(alarm).map_err(|e| corrupt("alarm", e))?;
-    let protection = serde_json::to_value(alarm.protection)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
     db.execute(
         INSERT_ALARM,
         vec![
@@ -278,7 +332,7 @@ pub async fn insert_alarm(
             db::opt_text(session_id),
             db::int(i64::try_from(alarm.seq).unwrap_or(i64::MAX)),
             db::int(unix_ms(alarm.at)),
-            db::text(protection),
+            db::text(alarm.code()),
             db::text(json),
             db::int(unix_ms(now)),
         ],

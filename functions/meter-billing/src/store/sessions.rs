@@ -4,7 +4,7 @@
 use super::corrupt;
 use time::OffsetDateTime;
 use yingshang_core::metering::{Session, SessionState, Settlement};
-use yingshang_kit::clock::unix_ms;
+use yingshang_kit::clock::{from_unix_ms, unix_ms};
 use yingshang_kit::db::{self, Db, DbError, Row};
 use yingshang_kit::payments::PaymentTable;
 
@@ -22,7 +22,7 @@ macro_rules! select {
     ($filter:literal) => {
         concat!(
             "SELECT id, socket_id, site_id, owner, status, session, version, payment_txn, \
-             created_at FROM power_sessions WHERE ",
+             created_at, last_seen_at FROM power_sessions WHERE ",
             $filter
         )
     };
@@ -63,6 +63,8 @@ pub struct SessionRecord {
     pub payment_txn: Option<String>,
     /// When it was created (ms).
     pub created_at: i64,
+    /// When the server last received an accepted reading for it, or activated it.
+    pub last_seen_at: Option<OffsetDateTime>,
 }
 
 fn record_of(row: &Row) -> Result<SessionRecord, DbError> {
@@ -77,6 +79,7 @@ fn record_of(row: &Row) -> Result<SessionRecord, DbError> {
         version: row.int(6)?,
         payment_txn: row.opt_text(7)?,
         created_at: row.int(8)?,
+        last_seen_at: row.opt_int(9)?.map(from_unix_ms),
     })
 }
 

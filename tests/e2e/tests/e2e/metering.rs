@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use yingshang_core::metering::{MilliAmp, SocketModelSpec};
 use yingshang_core::security::authz::Membership;
 use yingshang_core::security::channel::sign_body;
+use yingshang_core::security::credit_code::CreditCode;
 use yingshang_core::security::device::sign_device_request;
 use yingshang_core::security::token::{Claims, SigningKey, issue};
 use yingshang_core::security::{AgencyId, Subject};
@@ -17,8 +18,10 @@ use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod devices;
+mod hostile_readings;
 mod idempotency;
 mod jobs;
+mod ownership;
 mod session_flow;
 
 const APP: &str = r#"
@@ -51,6 +54,8 @@ variables = { payment_channel_secret = "{{ payment_channel_secret }}" }
 
 const TOKEN_SECRET: &str = "e2e-power-token-secret-0123456789abcdef";
 const CHANNEL_SECRET: &str = "e2e-power-channel-secret-0123456789";
+/// The operator agency that sets up [`SOCKET`] and its site in [`Power::setup`].
+const OPERATOR_AGENCY: &str = "xuchang-power";
 /// The socket every test sets up first, and its meter's secret.
 const SOCKET: &str = "night-market-a-01";
 const METER: &str = "123456789012";
@@ -60,6 +65,8 @@ const DEVICE_SECRET: &str = "device-secret-0123456789abcdef";
 struct Power {
     app: TestApp,
     bootstrap: String,
+    /// An operate key of [`OPERATOR_AGENCY`], which owns what [`Power::setup`] makes.
+    operator: String,
 }
 
 async fn start() -> Power {
@@ -74,7 +81,13 @@ async fn start() -> Power {
         o.schedules = false;
     })
     .await;
-    Power { app, bootstrap }
+    let operator =
+        yingshang_e2e::store_agency_key(&app, OPERATOR_AGENCY, 90, "power:operate").await;
+    Power {
+        app,
+        bootstrap,
+        operator,
+    }
 }
 
 /// A citizen's token.
@@ -82,6 +95,21 @@ fn citizen(sub: &str) -> String {
     let claims = Claims::new(
         Subject::parse(sub).unwrap(),
         Membership::Citizen,
+        OffsetDateTime::now_utc(),
+        time::Duration::hours(1),
+    );
+    issue(
+        &claims,
+        &SigningKey::hs256(TOKEN_SECRET.as_bytes()).unwrap(),
+    )
+}
+
+/// An enterprise user's token: someone acting for an enterprise, whose subject may be
+/// the same text as a citizen's.
+fn enterprise(sub: &str) -> String {
+    let claims = Claims::new(
+        Subject::parse(sub).unwrap(),
+        Membership::Enterprise(CreditCode::parse("91350100M000100Y43").unwrap()),
         OffsetDateTime::now_utc(),
         time::Duration::hours(1),
     );
@@ -107,7 +135,12 @@ fn officer() -> String {
 
 /// A healthy reading: 220 V, 2 A, 440 W, 30 °C, no leakage, relay on, now.
 fn reading(seq: u64, register_wh: u64) -> Value {
-    let at = OffsetDateTime::now_utc()
+    reading_at(seq, register_wh, OffsetDateTime::now_utc())
+}
+
+/// A healthy reading dated `at` by the device.
+fn reading_at(seq: u64, register_wh: u64, at: OffsetDateTime) -> Value {
+    let at = at
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
     json!({
@@ -116,9 +149,17 @@ fn reading(seq: u64, register_wh: u64) -> Value {
     })
 }
 
-/// The socket set-up body: a 10 A model with default thresholds, flat 0.60 CNY/kWh.
+/// The socket set-up body: a 100 A model (a grain dryer's) with default thresholds,
+/// flat 0.60 CNY/kWh. The tests post kilowatt-hours within seconds of switching on,
+/// which only a socket this large can plausibly deliver (see
+/// `yingshang_core::metering::plausibility`); [`socket_body_rated`] sets another rating.
 fn socket_body(meter: &str, secret: Option<&str>) -> Value {
-    let spec = SocketModelSpec::with_defaults("S10", MilliAmp(10_000));
+    socket_body_rated(meter, secret, 100_000)
+}
+
+/// [`socket_body`] with a rated current in mA.
+fn socket_body_rated(meter: &str, secret: Option<&str>, rated_ma: u32) -> Value {
+    let spec = SocketModelSpec::with_defaults("S", MilliAmp(rated_ma));
     let mut body = json!({
         "site_id": "xuchang-night-market",
         "meter_id": meter,
@@ -185,11 +226,11 @@ impl Power {
         yingshang_e2e::store_agency_key(&self.app, "xuchang-power", seed, scopes).await
     }
 
-    /// Sets up the site and [`SOCKET`] on [`METER`] with the bootstrap key.
+    /// Sets up the site and [`SOCKET`] on [`METER`] with [`OPERATOR_AGENCY`]'s key.
     async fn setup(&self) {
         let (status, p) = body(
             self.put("/api/power/sites/xuchang-night-market")
-                .bearer_auth(&self.bootstrap)
+                .bearer_auth(&self.operator)
                 .json(&json!({ "name": "许昌夜市" }))
                 .send()
                 .await
@@ -201,25 +242,60 @@ impl Power {
     }
 
     async fn add_socket(&self, socket: &str, meter: &str, secret: &str) {
-        let (status, p) = body(
-            self.put(&format!("/api/power/sockets/{socket}"))
-                .bearer_auth(&self.bootstrap)
-                .json(&socket_body(meter, Some(secret)))
+        self.add_socket_with(socket, &socket_body(meter, Some(secret)))
+            .await;
+    }
+
+    /// Creates a socket from a set-up body with [`OPERATOR_AGENCY`]'s key.
+    async fn add_socket_with(&self, socket: &str, setup: &Value) {
+        let (status, p) = self.put_socket(&self.operator, socket, setup).await;
+        assert_eq!(status, 201, "{p}");
+    }
+
+    /// `PUT /sites/{site}` with `key`.
+    async fn put_site(&self, key: &str, site: &str, name: &str) -> (StatusCode, Value) {
+        body(
+            self.put(&format!("/api/power/sites/{site}"))
+                .bearer_auth(key)
+                .json(&json!({ "name": name }))
                 .send()
                 .await
                 .unwrap(),
         )
-        .await;
-        assert_eq!(status, 201, "{p}");
+        .await
+    }
+
+    /// `PUT /sockets/{socket}` with `key`.
+    async fn put_socket(&self, key: &str, socket: &str, setup: &Value) -> (StatusCode, Value) {
+        body(
+            self.put(&format!("/api/power/sockets/{socket}"))
+                .bearer_auth(key)
+                .json(setup)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// Creates a session for `customer` and confirms its payment; answers its id.
     async fn paid_session(&self, customer: &str, prepaid: i64, txn: &str) -> String {
+        self.paid_session_on(SOCKET, customer, prepaid, txn).await
+    }
+
+    /// [`Power::paid_session`] on another socket.
+    async fn paid_session_on(
+        &self,
+        socket: &str,
+        customer: &str,
+        prepaid: i64,
+        txn: &str,
+    ) -> String {
         let (status, s) = body(
             self.post("/api/power/sessions")
                 .bearer_auth(customer)
                 .header("idempotency-key", format!("order-{txn}"))
-                .json(&json!({ "socket_id": SOCKET, "prepaid_fen": prepaid }))
+                .json(&json!({ "socket_id": socket, "prepaid_fen": prepaid }))
                 .send()
                 .await
                 .unwrap(),
@@ -263,6 +339,12 @@ impl Power {
     /// Posts a body as [`METER`], signed with a fresh nonce.
     async fn meter_posts(&self, body: &Value) -> (StatusCode, Value) {
         let s = sign_as(METER, METER, DEVICE_SECRET, body, &fresh_nonce());
+        self.send(&s).await
+    }
+
+    /// Posts a body as another meter, signed with its secret and a fresh nonce.
+    async fn meter_posts_as(&self, meter: &str, secret: &str, body: &Value) -> (StatusCode, Value) {
+        let s = sign_as(meter, meter, secret, body, &fresh_nonce());
         self.send(&s).await
     }
 
