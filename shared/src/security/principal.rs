@@ -274,7 +274,9 @@ impl Principal {
 /// The role of a user's [`Principal::audit_actor`] text (`citizen:alice` → citizen);
 /// `None` for a device or an agency key.
 pub fn user_actor_role(actor: &str) -> Option<Role> {
-    actor.split_once(':').and_then(|(kind, _)| Role::parse(kind))
+    actor
+        .split_once(':')
+        .and_then(|(kind, _)| Role::parse(kind))
 }
 
 #[cfg(test)]
@@ -332,7 +334,11 @@ mod tests {
             membership: Membership::Citizen,
             expires_at: 0,
         });
-        assert_ne!(citizen.audit_actor(), user.audit_actor(), "kinds never collide");
+        assert_ne!(
+            citizen.audit_actor(),
+            user.audit_actor(),
+            "kinds never collide"
+        );
         assert_eq!(user.role(), Some(Role::Officer));
         let dev = Principal::Device(DeviceId::parse("meter-123456789012").unwrap());
         assert_eq!(dev.audit_actor(), "device:meter-123456789012");

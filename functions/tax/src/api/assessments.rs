@@ -9,13 +9,13 @@ use crate::store::{self, AssessmentRecord, NewAssessment};
 use spin_sdk::http::Request;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
+use yingshang_core::security::user_actor_role;
 use yingshang_core::tax::{
     Basis, CountSource, FamilyView, RuleSet, TransferInput, assess_with_history, count_houses,
 };
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::rfc3339;
 use yingshang_kit::context::header;
-use yingshang_core::security::user_actor_role;
 use yingshang_kit::guard;
 use yingshang_kit::idempotency::{Begin, Claim, begin};
 use yingshang_kit::ids::{is_ulid, ulid};
