@@ -7,8 +7,10 @@
 
 pub mod calendar;
 pub mod codes;
+pub mod complaints;
 pub mod metering;
 pub mod money;
+pub mod open311;
 pub mod outbox;
 pub mod payment;
 pub mod problem;
