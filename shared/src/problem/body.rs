@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use super::RequestError;
+use super::strict::{EXPECTED_OBJECT, Strict};
 
 /// The media type a JSON body must carry.
 pub const JSON_CONTENT_TYPE: &str = "application/json";
@@ -18,8 +19,10 @@ const MAX_EXPECTED_CHARS: usize = 120;
 ///
 /// Refuses a body longer than `limit` (413), a `Content-Type` other than
 /// `application/json` with an optional `charset=utf-8` (415), and JSON that does not
-/// fit `T` (400, naming the field as a JSON Pointer, with line and column). The
-/// messages never contain the offending value.
+/// fit `T` (400, naming the field as a JSON Pointer, with line and column) — an array
+/// where `T` or a struct inside it expects an object included (serde alone would read
+/// the array's elements as the fields in order). The messages never contain the
+/// offending value.
 pub fn parse_json_body<T: DeserializeOwned>(
     content_type: Option<&str>,
     body: &[u8],
@@ -31,7 +34,10 @@ pub fn parse_json_body<T: DeserializeOwned>(
     if !is_json_media_type(content_type) {
         return Err(RequestError::UnsupportedMediaType);
     }
-    serde_json::from_slice(body).map_err(|e| map_json_error(&e, body))
+    let mut de = serde_json::Deserializer::from_slice(body);
+    T::deserialize(Strict(&mut de))
+        .and_then(|value| de.end().map(|()| value))
+        .map_err(|e| map_json_error(&e, body))
 }
 
 /// Whether a `Content-Type` value is `application/json`, optionally with a UTF-8
@@ -72,11 +78,17 @@ fn map_json_error(e: &serde_json::Error, body: &[u8]) -> RequestError {
     let full = e.to_string();
     let suffix = format!(" at line {line} column {column}");
     let msg = full.strip_suffix(&suffix).unwrap_or(&full);
-    let here = if line == 0 {
+    let mut here = if line == 0 {
         String::new()
     } else {
         pointer_at(body, offset_of(body, line, column))
     };
+    // A struct met as an array is reported just inside the array's `[`: the field at
+    // fault is the array itself, not its first element.
+    if msg == format!("invalid type: sequence, expected {EXPECTED_OBJECT}") {
+        let parent = here.rfind('/').unwrap_or(0);
+        here.truncate(parent);
+    }
 
     if let Some(field) = backticked_after(msg, "missing field `") {
         let pointer = format!("{here}/{}", escape_segment(&field));
@@ -292,6 +304,74 @@ mod tests {
             }
         );
         assert_eq!(o.unit_code, 3);
+    }
+
+    #[test]
+    fn an_array_where_an_object_is_expected_is_400() {
+        // serde alone fills a struct from an array, field by field.
+        let positional = r#"[{"x":1,"y":"s"},[[2,"t"]],3]"#;
+        assert!(serde_json::from_str::<Order>(positional).is_ok());
+        assert_eq!(
+            parse(positional),
+            Err(RequestError::InvalidField {
+                pointer: String::new(),
+                expected: Some("a JSON object".into()),
+                line: 1,
+                column: 1
+            })
+        );
+        // Nested: the pointer names the member.
+        let e = parse(r#"{"a":[1,"s"],"items":[],"unitCode":3}"#).unwrap_err();
+        assert!(
+            matches!(&e, RequestError::InvalidField { pointer, expected: Some(x), .. }
+                if pointer == "/a" && x == "a JSON object"),
+            "{e:?}"
+        );
+        let e = parse(r#"{"a":{"x":1,"y":"s"},"items":[[2,"t"]],"unitCode":3}"#).unwrap_err();
+        assert!(
+            matches!(&e, RequestError::InvalidField { pointer, .. } if pointer == "/items/0"),
+            "{e:?}"
+        );
+        for empty in ["[]", "[[]]"] {
+            assert!(matches!(
+                parse(empty),
+                Err(RequestError::InvalidField { .. })
+            ));
+        }
+        // Arrays stay arrays where arrays are expected, at any depth.
+        let v: serde_json::Value = parse_json_body(CT, br#"[{"a":[1,[2]]}]"#, 100).unwrap();
+        assert_eq!(v, serde_json::json!([{"a":[1,[2]]}]));
+        let list: Vec<Item> = parse_json_body(CT, br#"[{"x":1,"y":"s"}]"#, 100).unwrap();
+        assert_eq!(list.len(), 1);
+        // Options, enums and trailing bytes behave as before.
+        #[derive(Debug, Deserialize, PartialEq)]
+        #[serde(rename_all = "snake_case")]
+        enum Shape {
+            Dot,
+            Circle { r: u8 },
+            Pair(u8, u8),
+        }
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Holder {
+            item: Option<Item>,
+            shapes: Vec<Shape>,
+        }
+        let h: Holder = parse_json_body(
+            CT,
+            br#"{"item":null,"shapes":["dot",{"circle":{"r":2}},{"pair":[1,2]}]}"#,
+            200,
+        )
+        .unwrap();
+        assert_eq!(h.shapes[1], Shape::Circle { r: 2 });
+        assert!(parse_json_body::<Holder>(CT, br#"{"item":[1,"s"],"shapes":[]}"#, 200).is_err());
+        assert!(
+            parse_json_body::<Holder>(CT, br#"{"item":null,"shapes":[{"circle":[2]}]}"#, 200)
+                .is_err()
+        );
+        assert!(matches!(
+            parse_json_body::<Holder>(CT, br#"{"item":null,"shapes":[]} x"#, 200),
+            Err(RequestError::MalformedJson { .. })
+        ));
     }
 
     #[test]

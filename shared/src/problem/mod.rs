@@ -16,6 +16,7 @@ mod body;
 mod details;
 mod lang;
 mod request_error;
+mod strict;
 
 pub use body::{JSON_CONTENT_TYPE, parse_json_body};
 pub use details::{

@@ -32,6 +32,9 @@ pub enum StorageError {
         /// The limit, when this service set it (`None`: the store's own limit).
         limit: Option<u64>,
     },
+    /// An upload declares no bytes at all.
+    #[error("an upload has at least one byte")]
+    UploadEmpty,
     /// The stored object's SHA-256 is missing or differs from the declared one.
     #[error("checksum mismatch")]
     ChecksumMismatch,
@@ -98,7 +101,7 @@ impl ApiError for StorageError {
             Self::ObjectMissing { .. } => 404,
             Self::UploadTooLarge { .. } => 413,
             Self::ChecksumMismatch | Self::SizeMismatch { .. } => 422,
-            Self::KeyInvalid { .. } | Self::InvalidArgument { .. } => 400,
+            Self::KeyInvalid { .. } | Self::InvalidArgument { .. } | Self::UploadEmpty => 400,
             Self::NotOwner => 403,
             Self::SlotExpired => 410,
             Self::ContentTypeNotAllowed { .. } => 415,
@@ -114,6 +117,7 @@ impl ApiError for StorageError {
             Self::AccessDenied => "STORAGE_ACCESS_DENIED",
             Self::ObjectMissing { .. } => "STORAGE_OBJECT_MISSING",
             Self::UploadTooLarge { .. } => "STORAGE_UPLOAD_TOO_LARGE",
+            Self::UploadEmpty => "STORAGE_UPLOAD_EMPTY",
             Self::ChecksumMismatch => "STORAGE_CHECKSUM_MISMATCH",
             Self::SizeMismatch { .. } => "STORAGE_SIZE_MISMATCH",
             Self::KeyInvalid { .. } => "STORAGE_KEY_INVALID",
@@ -135,6 +139,7 @@ impl ApiError for StorageError {
             Self::AccessDenied => ("文件存储拒绝访问", "Object storage denied access"),
             Self::ObjectMissing { .. } => ("文件不存在", "File not found"),
             Self::UploadTooLarge { .. } => ("上传文件过大", "Upload too large"),
+            Self::UploadEmpty => ("上传文件为空", "Empty upload"),
             Self::ChecksumMismatch => ("文件校验值不符", "Checksum mismatch"),
             Self::SizeMismatch { .. } => ("文件大小不符", "Size mismatch"),
             Self::KeyInvalid { .. } => ("文件路径无效", "Invalid object key"),
@@ -175,6 +180,10 @@ impl ApiError for StorageError {
             Self::UploadTooLarge { limit: None } => lang.pick(
                 "文件超过存储允许的大小。".to_owned(),
                 "The file is larger than the storage accepts.".to_owned(),
+            ),
+            Self::UploadEmpty => lang.pick(
+                "上传文件不能为空，请声明文件的实际字节数。".to_owned(),
+                "An upload needs at least one byte; declare the file's actual size.".to_owned(),
             ),
             Self::ChecksumMismatch => lang.pick(
                 "上传文件的 SHA-256 校验值与申请时不符，文件未被接收，请重新上传。".to_owned(),
@@ -236,6 +245,7 @@ mod tests {
             StorageError::AccessDenied,
             StorageError::ObjectMissing { key: "k".into() },
             StorageError::UploadTooLarge { limit: Some(8) },
+            StorageError::UploadEmpty,
             StorageError::ChecksumMismatch,
             StorageError::SizeMismatch {
                 expected: 1,

@@ -118,8 +118,44 @@ pub struct UploadSlot {
     pub expires_at: OffsetDateTime,
 }
 
+/// The longest content-type text copied into an error message.
+const MAX_TYPE_ECHO: usize = 64;
+
+/// The declared content type's essence, lower case, if the declaration is a plain
+/// media type with at most a `charset` parameter whose value is a token (`text/csv`,
+/// `text/csv; charset=utf-8`, `text/csv;charset="UTF-8"`). Any other parameter
+/// (`x=../../`, `boundary=…`), a repeated or empty parameter, or a charset that is not
+/// a token is refused: the slot would otherwise accept a type it never checked.
+fn declared_essence(declared: &str) -> Option<String> {
+    let mut parts = declared.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let mut charset_seen = false;
+    for param in parts {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") || charset_seen {
+            return None;
+        }
+        charset_seen = true;
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
+        let token = !value.is_empty()
+            && value.len() <= 40
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+        if !token {
+            return None;
+        }
+    }
+    Some(essence)
+}
+
 /// Issues a slot for `owner` under `policy`; `random` comes from the shell's random
-/// source and makes the key unguessable and unique.
+/// source and makes the key unguessable and unique. An empty file (size 0) is
+/// refused: there is nothing to upload, confirm or import.
 pub fn issue_slot(
     policy: &UploadPolicy,
     owner: &Owner,
@@ -127,22 +163,21 @@ pub fn issue_slot(
     random: [u8; 16],
     now: OffsetDateTime,
 ) -> Result<UploadSlot, StorageError> {
-    let essence = request
-        .content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let Some((content_type, ext)) = policy.content_types.iter().find(|(t, _)| *t == essence) else {
-        return Err(StorageError::ContentTypeNotAllowed {
-            content_type: essence
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(64)
-                .collect(),
-        });
+    let not_allowed = || StorageError::ContentTypeNotAllowed {
+        content_type: request
+            .content_type
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_TYPE_ECHO)
+            .collect(),
     };
+    let essence = declared_essence(&request.content_type).ok_or_else(not_allowed)?;
+    let Some((content_type, ext)) = policy.content_types.iter().find(|(t, _)| *t == essence) else {
+        return Err(not_allowed());
+    };
+    if request.size == 0 {
+        return Err(StorageError::UploadEmpty);
+    }
     if request.size > policy.max_size {
         return Err(StorageError::UploadTooLarge {
             limit: Some(policy.max_size),

@@ -69,6 +69,58 @@ fn slots_choose_the_key_and_check_the_request() {
 }
 
 #[test]
+fn slots_refuse_empty_files_and_content_type_parameters() {
+    let ask = |content_type: &str, size: u64| {
+        let req = SlotRequest {
+            content_type: content_type.into(),
+            size,
+            sha256: Sha256Digest::of(b""),
+        };
+        issue_slot(&policy(), &owner(), &req, [1; 16], NOW)
+    };
+    assert_eq!(ask("image/jpeg", 0), Err(StorageError::UploadEmpty));
+    assert_eq!(StorageError::UploadEmpty.status(), 400);
+    for ok in [
+        "image/jpeg",
+        "IMAGE/JPEG",
+        "image/jpeg; charset=binary",
+        "image/jpeg;charset=\"UTF-8\"",
+        "application/pdf ; charset=utf-8",
+    ] {
+        let slot = ask(ok, 10).unwrap_or_else(|e| panic!("{ok}: {e:?}"));
+        assert!(!slot.content_type.contains(';'), "{ok}");
+    }
+    for bad in [
+        "image/jpeg; x=../../",
+        "image/jpeg; charset=utf-8; x=1",
+        "image/jpeg; charset=utf-8; charset=latin1",
+        "image/jpeg; charset=../../",
+        "image/jpeg; charset=",
+        "image/jpeg; charset=\"\"",
+        "image/jpeg;",
+        "image/jpeg; boundary=x",
+        "image/jpeg; name=\"a.exe\"",
+    ] {
+        assert!(
+            matches!(
+                ask(bad, 10),
+                Err(StorageError::ContentTypeNotAllowed { .. })
+            ),
+            "{bad}"
+        );
+    }
+    // The echo is bounded and carries no control characters.
+    let long = format!("image/jpeg; x={}\n", "a".repeat(200));
+    match ask(&long, 10) {
+        Err(StorageError::ContentTypeNotAllowed { content_type }) => {
+            assert!(content_type.chars().count() <= 64);
+            assert!(!content_type.contains('\n'));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn confirmation_accepts_only_what_was_declared() {
     let s = slot();
     match decide(&s, &owner(), Some(&head(5, b"hello")), NOW) {

@@ -230,6 +230,32 @@ pub fn count_houses(
     Ok(HouseCount::stated(pledge.homes_owned, CountSource::Pledge))
 }
 
+/// Of the units `count` counted, those `holder` holds per the registry answer, sorted:
+/// what may be shown to the holder. A unit only the spouse or a child holds is counted
+/// all the same, but its code is theirs, not the holder's, to see.
+pub fn units_held_by(
+    count: &HouseCount,
+    registry: Option<&RegistryAnswer>,
+    holder: &IdNumber,
+) -> Vec<String> {
+    let Some(answer) = registry else {
+        return Vec::new();
+    };
+    let own: BTreeSet<&str> = answer
+        .persons
+        .iter()
+        .filter(|p| p.id == *holder)
+        .flat_map(|p| p.holdings.iter())
+        .map(|h| h.unit_code.trim())
+        .collect();
+    count
+        .counted_units
+        .iter()
+        .filter(|u| own.contains(u.as_str()))
+        .cloned()
+        .collect()
+}
+
 /// Why a family or its house count cannot be formed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HouseCountError {
@@ -417,6 +443,45 @@ mod tests {
                 .code(),
             "TAX_PLEDGE_NOT_BY_FAMILY"
         );
+    }
+
+    #[test]
+    fn a_holder_sees_only_the_counted_units_it_holds() {
+        let (buyer, spouse) = (adult(11), adult(22));
+        let child = make_id("410302", date!(2012 - 01 - 01), 51);
+        let family = Family::on(
+            CONTRACT,
+            buyer.clone(),
+            Some(spouse.clone()),
+            vec![child.clone()],
+        )
+        .unwrap();
+        let registry = RegistryAnswer {
+            persons: vec![
+                PersonHoldings {
+                    id: buyer.clone(),
+                    holdings: vec![holding("U-SHARED"), holding("U-NEW")],
+                },
+                PersonHoldings {
+                    id: spouse.clone(),
+                    holdings: vec![holding("U-SHARED"), holding("U-SPOUSE")],
+                },
+                PersonHoldings {
+                    id: child.clone(),
+                    holdings: vec![holding("U-CHILD")],
+                },
+            ],
+        };
+        let count = count_houses(&family, Some(&registry), None, "U-NEW").unwrap();
+        assert_eq!(count.counted_units, ["U-CHILD", "U-SHARED", "U-SPOUSE"]);
+        assert_eq!(units_held_by(&count, Some(&registry), &buyer), ["U-SHARED"]);
+        assert_eq!(
+            units_held_by(&count, Some(&registry), &spouse),
+            ["U-SHARED", "U-SPOUSE"]
+        );
+        assert_eq!(units_held_by(&count, Some(&registry), &child), ["U-CHILD"]);
+        assert!(units_held_by(&count, Some(&registry), &adult(99)).is_empty());
+        assert!(units_held_by(&count, None, &buyer).is_empty());
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! - [`assessment`] and [`compute`]: one transfer in, every tax line out (payer, base,
 //!   rate, amount, legal basis, relief), the reduction/exemption declaration, totals.
 //! - [`basis`]: what is stored and answered beside an assessment (count, family,
-//!   prices, notes).
+//!   prices, notes), and what of it each reader is shown.
+//! - [`authority`]: which agencies' officers act for the tax authority.
 //! - [`declaration`]: the printable reduction/exemption declaration.
 //! - [`handoff`]: the paid-tax record for the registry.
 //! - [`refund`]: the sell-then-buy IIT refund.
@@ -23,6 +24,7 @@
 //! half-up, on its own.
 
 pub mod assessment;
+pub mod authority;
 pub mod basis;
 pub mod compute;
 pub mod declaration;
@@ -44,7 +46,8 @@ pub use assessment::{
     Assessment, AssessmentError, BaseSource, DeclarationLine, HoldingFacts, IitDetail, IitMethod,
     OriginalValue, Relief, ReliefKind, SellerFacts, TaxLine, Totals, TransferInput,
 };
-pub use basis::{Basis, FamilyView, Note, pledge_note};
+pub use authority::{TaxAuthority, TaxAuthorityError};
+pub use basis::{Basis, FamilyView, Note, Reader, pledge_note, withheld_units_note};
 pub use compute::{assess, assess_with_history};
 pub use declaration::{DeclarationParties, render_declaration};
 pub use dividend::{
@@ -52,7 +55,7 @@ pub use dividend::{
 };
 pub use family::{
     CountSource, Family, Holding, HouseCount, HouseCountError, PersonHoldings, Pledge,
-    RegistryAnswer, count_houses,
+    RegistryAnswer, count_houses, units_held_by,
 };
 pub use handoff::{HEADER_REGISTRY_SIGNATURE, PaidLine, PaidTaxRecord};
 pub use id_number::{IdNumber, IdNumberError};

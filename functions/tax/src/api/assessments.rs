@@ -1,17 +1,23 @@
 //! Assessments: `POST /assessments` computes and stores one from the signed contract
 //! (assessed price by service chaining, house count from the registry holdings or
 //! the pledge); `GET /assessments/{id}` reads the stored numbers back.
+//!
+//! The registry's holdings are personal data. A citizen may ask for an assessment only
+//! as the buyer, with a token whose verified ID number is the buyer's; a tax officer
+//! for anyone. The family's homes are all counted, but the parties are shown only the
+//! unit codes the buyer holds (tax officers see every one): naming someone as a spouse
+//! or a child discloses no unit of theirs.
 
 use super::dto::{AssessmentRequest, AssessmentView, Contract};
 use super::error::TaxError;
-use super::{PARTY_ROLES, require_party_or_officer, valuation};
+use super::{PARTY_ROLES, access, valuation};
 use crate::store::{self, AssessmentRecord, NewAssessment};
 use spin_sdk::http::Request;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::user_actor_role;
 use yingshang_core::tax::{
-    Basis, CountSource, FamilyView, RuleSet, TransferInput, assess_with_history, count_houses,
+    Basis, CountSource, FamilyView, IdNumber, Reader, RuleSet, TransferInput, assess_with_history,
+    count_houses, units_held_by,
 };
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::rfc3339;
@@ -23,15 +29,15 @@ use yingshang_kit::responses::json;
 use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
-/// The answer for a stored assessment.
-pub fn view_of(r: &AssessmentRecord) -> AssessmentView {
+/// The answer for a stored assessment, as `reader` is shown it.
+pub fn view_of(r: &AssessmentRecord, reader: Reader) -> AssessmentView {
     AssessmentView {
         id: r.id.clone(),
         status: r.status.clone(),
         created_at: rfc3339(r.created_at),
         unit_code: r.assessment.unit_code.clone(),
         rule_set_version: r.assessment.rule_set_version.clone(),
-        basis: r.basis.clone(),
+        basis: r.basis.shown_to(reader),
         assessment: r.assessment.clone(),
         payment_transaction_id: r.payment_txn.clone(),
     }
@@ -40,46 +46,77 @@ pub fn view_of(r: &AssessmentRecord) -> AssessmentView {
 /// `POST /assessments`.
 pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let caller = guard::user(ctx, db, req.headers(), PARTY_ROLES).await?;
+    let verified = access::verified_id_number(ctx, req.headers(), &caller).await?;
     let path = yingshang_kit::context::path_and_query(&req);
     let (parts, body) = req.into_parts();
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let request: AssessmentRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;
-    require_party_or_officer(
+    let reader = access::reader(
         ctx,
         &caller,
         &[
             request.buyer.account.as_deref(),
             request.seller.account.as_deref(),
         ],
-    )?;
+        None,
+    )
+    .await?;
     let claim = match begin(ctx, db, &parts.headers, &caller, "POST", &path, &bytes).await? {
         Begin::Replay(answer) => return Ok(answer),
         Begin::Fresh(claim) => Some(claim),
         Begin::Unkeyed => None,
     };
     let authorization = header(&parts.headers, "authorization");
-    let keyed = claim.as_ref();
-    let answer =
-        match assess_and_store(ctx, db, &caller, authorization, request, &bytes, keyed).await {
-            Ok(answer) => answer,
-            Err(failure) => failure.respond(ctx),
-        };
+    let asker = Asker {
+        caller: &caller,
+        reader,
+        verified: verified.as_ref(),
+        authorization,
+    };
+    let answer = match assess_and_store(ctx, db, &asker, request, &bytes, claim.as_ref()).await {
+        Ok(answer) => answer,
+        Err(failure) => failure.respond(ctx),
+    };
     if let Some(claim) = claim {
         claim.finish(ctx, db, &answer).await?;
     }
     Ok(answer)
 }
 
+/// Who asks for an assessment, as authorized.
+struct Asker<'a> {
+    caller: &'a Principal,
+    /// A tax officer, or a party (a citizen named in the contract).
+    reader: Reader,
+    /// The citizen's verified ID number, if the token carries one.
+    verified: Option<&'a IdNumber>,
+    /// Forwarded to valuation.
+    authorization: Option<&'a str>,
+}
+
+impl Asker<'_> {
+    /// A party asks only as the buyer, bound by the verified ID number: the answer
+    /// rests on the registry's holdings of the buyer's family.
+    fn require_buyer(&self, ctx: &RequestContext, contract: &Contract) -> Result<(), TaxError> {
+        if self.reader == Reader::TaxOfficer || self.verified == Some(contract.family.buyer()) {
+            return Ok(());
+        }
+        ctx.log_denial(&self.caller.audit_actor(), "TAX_BUYER_NOT_VERIFIED");
+        Err(TaxError::BuyerNotVerified)
+    }
+}
+
 async fn assess_and_store(
     ctx: &RequestContext,
     db: &Db,
-    caller: &Principal,
-    authorization: Option<&str>,
+    asker: &Asker<'_>,
     request: AssessmentRequest,
     raw: &[u8],
     claim: Option<&Claim>,
 ) -> Result<Answer, Failure> {
+    let caller = asker.caller;
     let contract = Contract::try_from(request)?;
+    asker.require_buyer(ctx, &contract)?;
     let registry = store::registry_answer(db, &contract.family.members())
         .await
         .map_err(|e| ctx.internal("loading registry holdings", e))?;
@@ -92,7 +129,7 @@ async fn assess_and_store(
     .map_err(TaxError::HouseCount)?;
     let assessed_price = valuation::assessed_price(
         ctx,
-        authorization,
+        asker.authorization,
         &contract.unit_code,
         contract.contract_date,
     )
@@ -124,6 +161,11 @@ async fn assess_and_store(
         documents: contract.documents.clone(),
         buyer_name: contract.names.0.clone(),
         seller_name: contract.names.1.clone(),
+        units_shown_to_parties: Some(units_held_by(
+            &count,
+            registry.as_ref(),
+            contract.family.buyer(),
+        )),
     };
     let id = ulid(ctx.now);
     let actor = caller.audit_actor();
@@ -161,7 +203,7 @@ async fn assess_and_store(
         yingshang_kit::audit::record(ctx, db, &entry).await?;
         let stored = store::assessment(db, &id).await?;
         let record = stored.ok_or(TxError::Db(store::corrupt("tax_assessments", "vanished")))?;
-        let answer = json(ctx, 201, &view_of(&record));
+        let answer = json(ctx, 201, &view_of(&record, asker.reader));
         if let Some(claim) = claim {
             claim.store(db, &answer).await?;
         }
@@ -170,13 +212,13 @@ async fn assess_and_store(
     .await
 }
 
-/// Loads an assessment the caller may see.
+/// Loads an assessment the caller may see, and how the caller is shown it.
 pub async fn load_visible(
     ctx: &RequestContext,
     db: &Db,
     req: &Request,
     id: &str,
-) -> Result<AssessmentRecord, Failure> {
+) -> Result<(AssessmentRecord, Reader), Failure> {
     let caller = guard::user(ctx, db, req.headers(), PARTY_ROLES).await?;
     if !is_ulid(id) {
         return Err(TaxError::AssessmentNotFound.into());
@@ -185,20 +227,17 @@ pub async fn load_visible(
         .await
         .map_err(|e| ctx.internal("loading an assessment", e))?
         .ok_or(TaxError::AssessmentNotFound)?;
-    let creator = record
-        .owner_subject
-        .as_deref()
-        .filter(|_| user_actor_role(&record.created_by).is_some());
-    require_party_or_officer(
+    let reader = access::reader(
         ctx,
         &caller,
         &[
             record.buyer_account.as_deref(),
             record.seller_account.as_deref(),
-            creator,
         ],
-    )?;
-    Ok(record)
+        Some(&record.created_by),
+    )
+    .await?;
+    Ok((record, reader))
 }
 
 /// `GET /assessments/{id}`: the stored numbers, never recomputed.
@@ -208,6 +247,6 @@ pub async fn show(
     req: Request,
     id: &str,
 ) -> Result<Answer, Failure> {
-    let record = load_visible(ctx, db, &req, id).await?;
-    Ok(json(ctx, 200, &view_of(&record)))
+    let (record, reader) = load_visible(ctx, db, &req, id).await?;
+    Ok(json(ctx, 200, &view_of(&record, reader)))
 }

@@ -53,7 +53,7 @@ pub fn owner_of(caller: &Principal) -> Result<Owner, Failure> {
 
 /// `GET /assessments/{id}/declaration`.
 pub async fn get(ctx: &RequestContext, db: &Db, req: Request, id: &str) -> Result<Answer, Failure> {
-    let record = load_visible(ctx, db, &req, id).await?;
+    let (record, _) = load_visible(ctx, db, &req, id).await?;
     let storage = Storage::from_variables().await?;
     let key = match &record.declaration_key {
         Some(stored) => ObjectKey::parse(stored)

@@ -1,7 +1,7 @@
 //! The tax boundary's errors and their statuses: the one place that maps the core's
 //! tax errors to problem+json. Nothing is logged here.
 
-use yingshang_core::problem::{ApiError, Lang};
+use yingshang_core::problem::{ApiError, FieldError, Lang};
 use yingshang_core::query::CountError;
 use yingshang_core::security::credit_code::CreditCodeError;
 use yingshang_core::tax::{
@@ -32,6 +32,21 @@ pub enum TaxError {
     Assessment(AssessmentError),
     /// The caller is neither a party named in the contract nor an officer (403).
     NotAParty,
+    /// The caller is an officer, but not of an agency acting for the tax authority (403).
+    NotTaxOfficer,
+    /// A citizen asked for an assessment without a verified ID number that is the
+    /// buyer's: the registry's holdings are not disclosed to an unverified caller (403).
+    BuyerNotVerified,
+    /// The valuation function refused the unit on the contract date with a 4xx (its
+    /// status, passed through): the client's problem, not an outage.
+    ValuationRefused {
+        /// Valuation's status (4xx).
+        status: u16,
+        /// Valuation's problem code (e.g. `VAL_TABLE_NOT_YET_EFFECTIVE`).
+        code: String,
+        /// Valuation's detail, in the caller's language.
+        detail: String,
+    },
     /// The valuation function failed or cannot be reached (503).
     ValuationUnavailable,
     /// The valuation function does not know the unit (404).
@@ -117,7 +132,8 @@ impl ApiError for TaxError {
             | Self::InvalidCount(_)
             | Self::ParameterRequired(_)
             | Self::Batch { .. } => 400,
-            Self::NotAParty => 403,
+            Self::NotAParty | Self::NotTaxOfficer | Self::BuyerNotVerified => 403,
+            Self::ValuationRefused { status, .. } => *status,
             Self::UnitNotFound(_)
             | Self::AssessmentNotFound
             | Self::NoCatalogue
@@ -139,6 +155,9 @@ impl ApiError for TaxError {
             Self::HouseCount(e) => e.code(),
             Self::Assessment(e) => e.code(),
             Self::NotAParty => "TAX_NOT_A_PARTY",
+            Self::NotTaxOfficer => "TAX_OFFICER_NOT_TAX_AUTHORITY",
+            Self::BuyerNotVerified => "TAX_BUYER_NOT_VERIFIED",
+            Self::ValuationRefused { .. } => "TAX_VALUATION_REFUSED",
             Self::ValuationUnavailable => "TAX_VALUATION_UNAVAILABLE",
             Self::UnitNotFound(_) => "TAX_UNIT_NOT_FOUND",
             Self::UnitCodeInvalid(_) => "TAX_UNIT_CODE_INVALID",
@@ -195,6 +214,20 @@ impl ApiError for TaxError {
             Self::NotAParty => pick(
                 "只有合同当事人或税务人员可以办理或查看该计税",
                 "only a party named in the contract or an officer may do this",
+            ),
+            Self::NotTaxOfficer => pick(
+                "只有税务机关的工作人员可以查看该信息",
+                "only officers of the tax authority may see this",
+            ),
+            Self::BuyerNotVerified => pick(
+                "请以购房人本人经实名认证的身份登录后申请计税：不动产登记信息只向本人披露",
+                "sign in as the buyer with a real-name verified identity to ask for an assessment: registry holdings are disclosed to the buyer only",
+            ),
+            Self::ValuationRefused { detail, .. } => lang.pick(
+                format!("评估系统无法评估该不动产单元，未保存任何计税结果：{detail}"),
+                format!(
+                    "the valuation service cannot value this unit; nothing was stored: {detail}"
+                ),
             ),
             Self::ValuationUnavailable => pick(
                 "评估价格服务暂不可用，未保存任何计税结果，请稍后重试",
@@ -270,6 +303,19 @@ impl ApiError for TaxError {
                 format!("saving record {id} was recorded with other content"),
             ),
             Self::Dividend(e) => lang.pick(e.message_zh(), e.message_en()),
+        }
+    }
+
+    fn errors(&self, _lang: Lang) -> Vec<FieldError> {
+        match self {
+            // Valuation's own code, so a client can tell a date before the tables from
+            // another refusal.
+            Self::ValuationRefused { code, detail, .. } => vec![FieldError {
+                pointer: "/unit_code".to_owned(),
+                code: code.clone(),
+                message: detail.clone(),
+            }],
+            _ => Vec::new(),
         }
     }
 }

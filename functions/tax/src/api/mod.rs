@@ -3,16 +3,16 @@
 //!
 //! | Method | Path (under `/api/tax`) | Who |
 //! |---|---|---|
-//! | POST | `/assessments` | citizen or enterprise named as a party, or an officer (`Idempotency-Key` honoured) |
-//! | GET | `/assessments/{id}` | a party or an officer |
-//! | GET | `/assessments/{id}/declaration` | a party or an officer |
+//! | POST | `/assessments` | the buyer (a citizen named as a party whose token carries the buyer's verified ID number), or a tax officer (`Idempotency-Key` honoured) |
+//! | GET | `/assessments/{id}` | a party, the citizen who asked for it, or a tax officer |
+//! | GET | `/assessments/{id}/declaration` | a party, the citizen who asked for it, or a tax officer |
 //! | PUT | `/registry/holdings/{id_number}` | agency key `tax:registry` |
 //! | POST | `/registry/holdings` | agency key `tax:registry` (batch) |
 //! | POST | `/refunds/sell-then-buy` | citizen, enterprise or officer (a computation; nothing stored) |
 //! | POST | `/payments/confirmations` | the payment channel (signed body) |
 //! | POST | `/risk/records` | agency key `tax:risk` (refunds paid, certificates issued) |
 //! | POST | `/risk/screen` | agency key `tax:risk` (schedule) |
-//! | GET | `/risk-flags` | officers |
+//! | GET | `/risk-flags` | tax officers |
 //! | POST | `/registry/handoff/dispatch` | agency key `tax:handoff` (schedule) |
 //! | PUT | `/policies/catalogue` | agency key `tax:policy` (the catalogue as data) |
 //! | GET | `/policies/catalogue` | any signed-in user |
@@ -21,9 +21,15 @@
 //! | POST | `/policies/demo-data` | agency key `tax:policy` (at start-up) |
 //! | PUT | `/enterprises/{credit_code}` | agency key `tax:policy` |
 //! | POST | `/enterprises` | agency key `tax:policy` (batch) |
-//! | GET | `/enterprises/{credit_code}/policies` | that enterprise's users, officers |
-//! | GET | `/enterprises/{credit_code}/dividend-bill?from=&until=` | that enterprise's users, officers |
+//! | GET | `/enterprises/{credit_code}/policies` | that enterprise's users, tax officers |
+//! | GET | `/enterprises/{credit_code}/dividend-bill?from=&until=` | that enterprise's users, tax officers |
+//!
+//! "Tax officers" are officers of the agencies the Spin variable
+//! `tax_officer_agencies` names; who may read what is in [`access`]. Registry holdings
+//! are answered to tax officers only: the parties see the units the buyer holds, and
+//! a count of the others (the core's `Basis::shown_to`).
 
+mod access;
 mod assessments;
 mod declaration;
 mod dto;
@@ -36,12 +42,10 @@ mod registry;
 mod risk;
 mod valuation;
 
-use error::TaxError;
 use yingshang_core::query::param as query_param;
-use yingshang_core::security::Principal;
 use yingshang_core::security::authz::Role;
+use yingshang_kit::route;
 use yingshang_kit::router::Route;
-use yingshang_kit::{Failure, RequestContext, route};
 
 /// Where the routes live.
 pub const BASE_PATH: &str = "/api/tax";
@@ -53,7 +57,8 @@ pub const SCOPE_HANDOFF: &str = "tax:handoff";
 pub const SCOPE_RISK: &str = "tax:risk";
 /// The tax bureau's policy systems: catalogue, enterprise attributes, savings, matching.
 pub const SCOPE_POLICY: &str = "tax:policy";
-/// The users who may be parties to a transfer (and officers, who may act on any).
+/// The users who may call the assessment routes: citizens (parties), enterprise users
+/// (the creator of an older assessment) and officers (tax officers act on any).
 pub const PARTY_ROLES: &[Role] = &[Role::Citizen, Role::Enterprise, Role::Officer];
 
 /// The route table.
@@ -79,27 +84,3 @@ pub const ROUTES: &[Route] = &[
     route!(GET "/enterprises/{credit_code}/policies" => |c| policies::enjoyed(c.ctx, c.db, c.req, c.params.get("credit_code"))),
     route!(GET "/enterprises/{credit_code}/dividend-bill" => |c| policies::bill(c.ctx, c.db, c.req, c.params.get("credit_code"))),
 ];
-
-/// A user (already one of [`PARTY_ROLES`]) who may act on a contract or an
-/// assessment: an officer, or a citizen or enterprise user whose subject is one of
-/// `accounts` (the parties' accounts).
-fn require_party_or_officer(
-    ctx: &RequestContext,
-    caller: &Principal,
-    accounts: &[Option<&str>],
-) -> Result<(), Failure> {
-    let Principal::User(user) = caller else {
-        return Err(TaxError::NotAParty.into());
-    };
-    if user.membership.role() == Role::Officer
-        || accounts
-            .iter()
-            .flatten()
-            .any(|a| *a == user.subject.as_str())
-    {
-        Ok(())
-    } else {
-        ctx.log_denial(&caller.audit_actor(), "TAX_NOT_A_PARTY");
-        Err(TaxError::NotAParty.into())
-    }
-}

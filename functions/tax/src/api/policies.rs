@@ -6,7 +6,7 @@
 //! enterprises that are due (`POST /policies/match`, bounded chunks, safe to re-run);
 //! the tax system records what each enterprise saved (`POST /policies/savings`, once
 //! per record id). An enterprise reads the policies it enjoys and its bill for a
-//! period; officers may read any enterprise's.
+//! period; officers of the tax authority may read any enterprise's.
 
 use super::dto::{
     EnterpriseBatch, EnterpriseDto, SavingsBatch, enterprise_of, parse_date, saving_of,
@@ -298,7 +298,7 @@ async fn save_savings(
     .await
 }
 
-/// The enterprise named in the path, read by its own users or by officers.
+/// The enterprise named in the path, read by its own users or by tax officers.
 async fn reader(
     ctx: &RequestContext,
     db: &Db,
@@ -310,6 +310,7 @@ async fn reader(
     if caller.role() == Some(Role::Enterprise) {
         guard::own_enterprise(ctx, &caller, &code)?;
     }
+    super::access::require_tax_officer(ctx, &caller).await?;
     Ok(code)
 }
 

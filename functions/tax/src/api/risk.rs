@@ -172,9 +172,10 @@ pub async fn run_screen(ctx: &RequestContext, db: &Db, req: Request) -> Result<A
     ))
 }
 
-/// `GET /risk-flags` (officers only).
+/// `GET /risk-flags` (officers of the tax authority only).
 pub async fn list(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
-    guard::user(ctx, db, req.headers(), &[Role::Officer]).await?;
+    let caller = guard::user(ctx, db, req.headers(), &[Role::Officer]).await?;
+    super::access::require_tax_officer(ctx, &caller).await?;
     let flags = risk::flags(db, FLAG_LIMIT)
         .await
         .map_err(|e| ctx.internal("loading risk flags", e))?;

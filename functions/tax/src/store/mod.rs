@@ -5,11 +5,13 @@
 //! - this module: registry holdings and assessments;
 //! - [`outbox`]: payments, the registry hand-off outbox and the local registry stand-in;
 //! - [`risk`]: the risk screening's inputs and flags;
-//! - [`policies`]: 免申即享 catalogues, enterprise attributes, matches and savings.
+//! - [`policies`]: 免申即享 catalogues, enterprise attributes, matches and savings;
+//! - [`settings`]: the Spin variables the rules read.
 
 pub mod outbox;
 pub mod policies;
 pub mod risk;
+pub mod settings;
 
 use time::OffsetDateTime;
 use yingshang_core::tax::{Basis, Holding, IdNumber, PersonHoldings, RegistryAnswer};
@@ -27,9 +29,9 @@ const INSERT_ASSESSMENT: &str = "INSERT INTO tax_assessments (id, created_by, ow
      assessment, basis, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'assessed', $14, $15, $16, \
      $17)";
-const SELECT_ASSESSMENT: &str = "SELECT id, created_by, owner_subject, buyer_account, \
-     seller_account, buyer_id_number, seller_id_number, status, assessment, basis, payment_txn, \
-     declaration_key, created_at, total_fen, owner_prefix FROM tax_assessments WHERE id = $1";
+const SELECT_ASSESSMENT: &str = "SELECT id, created_by, buyer_account, seller_account, \
+     buyer_id_number, seller_id_number, status, assessment, basis, payment_txn, declaration_key, \
+     created_at, total_fen, owner_prefix FROM tax_assessments WHERE id = $1";
 const SET_DECLARATION_KEY: &str = "UPDATE tax_assessments SET declaration_key = $1 \
      WHERE id = $2 AND declaration_key IS NULL";
 
@@ -92,7 +94,8 @@ pub struct NewAssessment<'a> {
     pub id: &'a str,
     /// The caller's audit actor.
     pub created_by: &'a str,
-    /// The creating user's subject.
+    /// The creating user's subject (for reference: the creator is matched on
+    /// `created_by`, which names the role too).
     pub owner_subject: Option<&'a str>,
     /// The creator's object-key prefix.
     pub owner_prefix: &'a str,
@@ -153,10 +156,9 @@ pub async fn insert_assessment(
 pub struct AssessmentRecord {
     /// ULID.
     pub id: String,
-    /// Who made it (audit actor).
+    /// Who made it (audit actor, `<role>:<subject>` for a user: what the creator is
+    /// matched on).
     pub created_by: String,
-    /// The creating user's subject.
-    pub owner_subject: Option<String>,
     /// Buyer's account.
     pub buyer_account: Option<String>,
     /// Seller's account.
@@ -187,21 +189,20 @@ fn assessment_of(r: &Row) -> Result<AssessmentRecord, DbError> {
     Ok(AssessmentRecord {
         id: r.text(0)?,
         created_by: r.text(1)?,
-        owner_subject: r.opt_text(2)?,
-        buyer_account: r.opt_text(3)?,
-        seller_account: r.opt_text(4)?,
-        buyer_id_number: r.text(5)?,
-        seller_id_number: r.text(6)?,
-        status: r.text(7)?,
-        assessment: serde_json::from_str(&r.text(8)?)
+        buyer_account: r.opt_text(2)?,
+        seller_account: r.opt_text(3)?,
+        buyer_id_number: r.text(4)?,
+        seller_id_number: r.text(5)?,
+        status: r.text(6)?,
+        assessment: serde_json::from_str(&r.text(7)?)
             .map_err(|e| corrupt("tax_assessments.assessment", e))?,
-        basis: serde_json::from_str(&r.text(9)?)
+        basis: serde_json::from_str(&r.text(8)?)
             .map_err(|e| corrupt("tax_assessments.basis", e))?,
-        payment_txn: r.opt_text(10)?,
-        declaration_key: r.opt_text(11)?,
-        created_at: yingshang_kit::clock::from_unix_ms(r.int(12)?),
-        total_fen: r.int(13)?,
-        owner_prefix: r.text(14)?,
+        payment_txn: r.opt_text(9)?,
+        declaration_key: r.opt_text(10)?,
+        created_at: yingshang_kit::clock::from_unix_ms(r.int(11)?),
+        total_fen: r.int(12)?,
+        owner_prefix: r.text(13)?,
     })
 }
 

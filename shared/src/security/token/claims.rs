@@ -25,6 +25,9 @@ pub struct Claims {
     pub issuer: Option<String>,
     /// `aud`: who it is for.
     pub audience: Option<String>,
+    /// `id_number`: the holder's resident ID number, as the identity provider verified
+    /// it (real-name verification). Absent when it did not verify one.
+    pub id_number: Option<VerifiedIdNumber>,
 }
 
 impl Claims {
@@ -44,7 +47,14 @@ impl Claims {
             not_before: None,
             issuer: None,
             audience: None,
+            id_number: None,
         }
+    }
+
+    /// The same claims with the ID number the identity provider verified.
+    pub fn with_id_number(mut self, id_number: VerifiedIdNumber) -> Claims {
+        self.id_number = Some(id_number);
+        self
     }
 
     /// The same claims with an issuer.
@@ -76,7 +86,32 @@ impl Claims {
             nbf: self.not_before,
             iss: self.issuer.clone(),
             aud: self.audience.clone().map(Audience::One),
+            id_number: self.id_number.as_ref().map(|n| n.as_str().to_owned()),
         }
+    }
+}
+
+/// A resident ID number as a token carries it: 18 characters, 17 digits and a digit
+/// or `X`. Only the shape is checked here (a token is no place for the check-digit
+/// rules); the domain that uses it parses it with its own rules. It is what the
+/// identity provider verified, so it may bind the holder to a person named in a request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VerifiedIdNumber(String);
+
+impl VerifiedIdNumber {
+    /// Checks the shape; a lower-case `x` is taken as `X`.
+    pub fn parse(text: &str) -> Option<VerifiedIdNumber> {
+        let upper = text.to_ascii_uppercase();
+        let b = upper.as_bytes();
+        let shaped = b.len() == 18
+            && b[..17].iter().all(u8::is_ascii_digit)
+            && (b[17].is_ascii_digit() || b[17] == b'X');
+        shaped.then_some(VerifiedIdNumber(upper))
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -119,6 +154,8 @@ pub(super) struct WireClaims {
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<Audience>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
 }
 
 impl WireClaims {
@@ -160,5 +197,16 @@ impl WireClaims {
             }
         };
         Ok((subject, membership))
+    }
+
+    /// The verified ID number, if the token carries one; a malformed one refuses the
+    /// token (the identity provider signed something it should not have).
+    pub(super) fn verified_id_number(&self) -> Result<Option<VerifiedIdNumber>, TokenError> {
+        self.id_number
+            .as_deref()
+            .map(|t| {
+                VerifiedIdNumber::parse(t).ok_or(TokenError::InvalidClaim { claim: "id_number" })
+            })
+            .transpose()
     }
 }

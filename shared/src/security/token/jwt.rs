@@ -9,7 +9,7 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 
 use super::TokenError;
-use super::claims::{Claims, WireClaims};
+use super::claims::{Claims, VerifiedIdNumber, WireClaims};
 use super::keys::{Algorithm, HmacKey, SigningKey, VerifyingKey};
 use crate::security::principal::{Principal, UserPrincipal};
 
@@ -137,6 +137,25 @@ pub fn verify_user(
     config: &VerifierConfig,
     now: OffsetDateTime,
 ) -> Result<UserPrincipal, TokenError> {
+    verify_identity(token, config, now).map(|identity| identity.user)
+}
+
+/// What a verified token says: the user, and what the identity provider vouched for
+/// beyond the role (today the resident ID number of a real-name verified holder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    /// The authenticated user.
+    pub user: UserPrincipal,
+    /// The holder's ID number, when the identity provider verified one.
+    pub id_number: Option<VerifiedIdNumber>,
+}
+
+/// Verifies a token like [`verify_user`] and also answers the verified ID number.
+pub fn verify_identity(
+    token: &str,
+    config: &VerifierConfig,
+    now: OffsetDateTime,
+) -> Result<VerifiedIdentity, TokenError> {
     if token.len() > MAX_TOKEN_LEN || token.is_empty() {
         return Err(TokenError::Malformed);
     }
@@ -217,10 +236,14 @@ pub fn verify_user(
         return Err(TokenError::WrongAudience);
     }
     let (subject, membership) = claims.identity()?;
-    Ok(UserPrincipal {
-        subject,
-        membership,
-        expires_at: exp,
+    let id_number = claims.verified_id_number()?;
+    Ok(VerifiedIdentity {
+        user: UserPrincipal {
+            subject,
+            membership,
+            expires_at: exp,
+        },
+        id_number,
     })
 }
 
@@ -499,6 +522,46 @@ mod tests {
             verify_user(&no_exp, &cfg, NOW),
             Err(TokenError::InvalidClaim { claim: "exp" })
         );
+    }
+
+    #[test]
+    fn the_verified_id_number_travels_signed_and_is_optional() {
+        let (k, cfg) = hs();
+        let id = VerifiedIdNumber::parse("41030219900517011x").unwrap();
+        assert_eq!(id.as_str(), "41030219900517011X");
+        let citizen = Claims::new(
+            Subject::parse("buyer-1").unwrap(),
+            Membership::Citizen,
+            NOW,
+            time::Duration::hours(1),
+        );
+        let with = issue(&citizen.clone().with_id_number(id.clone()), &k);
+        let identity = verify_identity(&with, &cfg, NOW).unwrap();
+        assert_eq!(identity.id_number, Some(id));
+        assert_eq!(identity.user, verify_user(&with, &cfg, NOW).unwrap());
+        // Without the claim: a user all the same, with no verified ID number.
+        let without = verify_identity(&issue(&citizen, &k), &cfg, NOW).unwrap();
+        assert_eq!(without.id_number, None);
+        assert_eq!(without.user.subject.as_str(), "buyer-1");
+        // A signed but malformed ID number refuses the token.
+        for bad in [
+            "",
+            "4103021990051701",
+            "41030219900517011Y",
+            "4103021990051701１X",
+        ] {
+            let payload = format!(
+                r#"{{"sub":"u1","role":"citizen","iat":{},"exp":{},"id_number":"{bad}"}}"#,
+                NOW.unix_timestamp(),
+                NOW.unix_timestamp() + 60
+            );
+            let token = forge(r#"{"alg":"HS256"}"#, &payload, &k);
+            assert_eq!(
+                verify_identity(&token, &cfg, NOW),
+                Err(TokenError::InvalidClaim { claim: "id_number" }),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //! with a skew tolerance (default 60 s), `iss`/`aud` when configured, the role and
 //! the organisation it must be bound to (an enterprise's credit code with its check
 //! character, an officer's or staff member's agency). Only then does a
-//! [`Principal`](super::authz::Principal) exist. [`issue`] signs demo tokens for the
-//! development command and tests.
+//! [`Principal`](super::authz::Principal) exist. [`verify_identity`] also answers the
+//! optional `id_number` claim: the resident ID number the identity provider verified
+//! (real-name verification), for rules that bind a request to the person signed in.
+//! [`issue`] signs demo tokens for the development command and tests.
 
 mod claims;
 mod error;
@@ -17,9 +19,10 @@ mod keys;
 #[cfg(test)]
 mod props;
 
-pub use claims::Claims;
+pub use claims::{Claims, VerifiedIdNumber};
 pub use error::TokenError;
 pub use jwt::{
-    DEFAULT_LEEWAY_SECS, MAX_TOKEN_LEN, VerifierConfig, bearer, issue, verify, verify_user,
+    DEFAULT_LEEWAY_SECS, MAX_TOKEN_LEN, VerifiedIdentity, VerifierConfig, bearer, issue, verify,
+    verify_identity, verify_user,
 };
 pub use keys::{Algorithm, HmacKey, KeyError, MIN_HMAC_KEY_LEN, SigningKey, VerifyingKey};

@@ -3,22 +3,30 @@
 //! price comes from valuation over service chaining; registry systems import holdings
 //! with API keys; the payment channel confirms with signed bodies; the registry
 //! hand-off reaches the `stand-ins` component over chaining, as in `spin.toml`.
+//!
+//! Tokens are signed as the identity provider would: the demo citizens `buyer-1` and
+//! `seller-1` are real-name verified (their tokens carry `id_number`), others are not;
+//! officers belong to `luoyang-tax`, the manifest's tax authority.
 
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 use yingshang_core::security::authz::Membership;
-use yingshang_core::security::token::{Claims, SigningKey, issue};
+use yingshang_core::security::token::{Claims, SigningKey, VerifiedIdNumber, issue};
 use yingshang_core::security::{AgencyId, Subject};
 use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
+mod bounds;
 mod declaration;
 mod failures;
 mod family;
 mod flow;
+mod namespaces;
+mod officers;
 mod payments;
 mod policies;
+mod privacy;
 mod refunds;
 mod risk;
 
@@ -35,6 +43,7 @@ bootstrap_api_key = { required = true, secret = true }
 payment_channel_secret = { required = true, secret = true }
 registry_handoff_secret = { required = true, secret = true }
 registry_handoff_url = { default = "http://stand-ins.spin.internal/registry/records" }
+tax_officer_agencies = { default = "luoyang-tax" }
 object_store_endpoint = { default = "" }
 object_store_region = { default = "cn-central-1" }
 object_store_bucket = { default = "tax-e2e" }
@@ -62,6 +71,7 @@ bootstrap_api_key = "{{ bootstrap_api_key }}"
 payment_channel_secret = "{{ payment_channel_secret }}"
 registry_handoff_url = "{{ registry_handoff_url }}"
 registry_handoff_secret = "{{ registry_handoff_secret }}"
+tax_officer_agencies = "{{ tax_officer_agencies }}"
 object_store_endpoint = "{{ object_store_endpoint }}"
 object_store_region = "{{ object_store_region }}"
 object_store_bucket = "{{ object_store_bucket }}"
@@ -118,8 +128,13 @@ fn variables(bootstrap: &str, extra: &[(&str, String)]) -> Vec<(String, String)>
 }
 
 async fn start_with(hosts: &str) -> Tax {
+    start_configured(hosts, &[]).await
+}
+
+/// A gateway whose variables include `extra` (e.g. another `tax_officer_agencies`).
+async fn start_configured(hosts: &str, extra: &[(&str, String)]) -> Tax {
     let bootstrap = key_from(1).key;
-    let vars = variables(&bootstrap, &[]);
+    let vars = variables(&bootstrap, extra);
     let app = spawn(&manifest(hosts), move |o| {
         o.variables.extend(vars);
         o.schedules = false;
@@ -133,29 +148,53 @@ async fn start() -> Tax {
 }
 
 fn token(sub: &str, membership: Membership) -> String {
-    let claims = Claims::new(
+    token_verified(sub, membership, None)
+}
+
+/// A token whose holder's ID number the identity provider verified, if `id_number`.
+fn token_verified(sub: &str, membership: Membership, id_number: Option<&str>) -> String {
+    let mut claims = Claims::new(
         Subject::parse(sub).unwrap(),
         membership,
         OffsetDateTime::now_utc(),
         time::Duration::hours(1),
     );
+    if let Some(id) = id_number {
+        claims = claims.with_id_number(VerifiedIdNumber::parse(id).unwrap());
+    }
     issue(
         &claims,
         &SigningKey::hs256(TOKEN_SECRET.as_bytes()).unwrap(),
     )
 }
 
-/// A citizen's token.
+/// A citizen's token; the demo citizens `buyer-1` and `seller-1` are real-name
+/// verified, so their tokens carry their ID numbers.
 fn citizen(sub: &str) -> String {
-    token(sub, Membership::Citizen)
+    let id = match sub {
+        "buyer-1" => Some(buyer_id()),
+        "seller-1" => Some(seller_id()),
+        _ => None,
+    };
+    token_verified(sub, Membership::Citizen, id.as_deref())
+}
+
+/// A citizen verified with `id_number`.
+fn verified_citizen(sub: &str, id_number: &str) -> String {
+    token_verified(sub, Membership::Citizen, Some(id_number))
+}
+
+/// An officer of `agency`.
+fn officer_of(agency: &str) -> String {
+    token(
+        "officer-1",
+        Membership::Officer(AgencyId::parse(agency).unwrap()),
+    )
 }
 
 /// A tax officer's token.
 fn officer() -> String {
-    token(
-        "officer-1",
-        Membership::Officer(AgencyId::parse("luoyang-tax").unwrap()),
-    )
+    officer_of("luoyang-tax")
 }
 
 /// A valid resident ID number (GB 11643 check character) born on `birth`.

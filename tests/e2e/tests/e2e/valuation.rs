@@ -11,6 +11,7 @@ use yingshang_core::security::{AgencyId, Subject};
 use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
+mod bounds;
 mod imports;
 mod reassessment;
 mod what_if;

@@ -15,8 +15,10 @@ async fn an_assessment_uses_the_valuation_price_and_the_cores_numbers() {
     let (unit, area) = t.demo_unit().await;
     let price = t.valuation_price(&unit).await;
     let registry = t.agency_key(2, "tax:registry").await;
-    // The spouse already owns one home: this purchase is the family's second.
-    t.holdings(&registry, &buyer_id(), &[]).await;
+    // The couple already owns one home, registered under both: this purchase is the
+    // family's second. (The buyer holds it too, so the buyer is shown its unit code.)
+    t.holdings(&registry, &buyer_id(), &["410302-OTHER-0001"])
+        .await;
     t.holdings(&registry, &spouse_id(), &["410302-OTHER-0001"])
         .await;
 
