@@ -3,6 +3,7 @@
 //! their imports — fails here, before the first request.
 
 use crate::allowed_hosts::AllowedHosts;
+use crate::body_limit::BodyLimit;
 use crate::databases::Databases;
 use crate::engine::{EngineSettings, EpochTicker, build_engine, build_linker, load_component};
 use crate::instances::{ComponentHandler, ReuseConfig};
@@ -47,6 +48,9 @@ pub struct UpOptions {
     pub reuse: ReuseConfig,
     /// Per-request time limit.
     pub request_timeout: Duration,
+    /// Time a request body has to arrive once the component asks for it (plus a
+    /// second per KiB received; see [`crate::body_limit`]).
+    pub body_timeout: Duration,
     /// Per-instance memory cap in bytes.
     pub memory_cap: usize,
     /// Requests in flight at most, across components.
@@ -83,6 +87,7 @@ impl UpOptions {
             build: true,
             reuse: ReuseConfig::default(),
             request_timeout: Duration::from_secs(30),
+            body_timeout: BodyLimit::default().timeout,
             memory_cap: 128 << 20,
             max_concurrent_requests: 1000,
             schedules: true,
@@ -283,6 +288,10 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         concurrency: Arc::new(Semaphore::new(options.max_concurrent_requests)),
         metrics: metrics.clone(),
         request_timeout: options.request_timeout,
+        body_limit: BodyLimit {
+            timeout: options.body_timeout,
+            ..BodyLimit::default()
+        },
         info: serde_json::json!({
             "name": manifest.application.name,
             "version": manifest.application.version,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use yingshang_core::security::authz::Membership;
-use yingshang_core::security::token::{Claims, SigningKey, issue};
+use yingshang_core::security::token::{Claims, SigningKey, VerifiedIdNumber, issue};
 use yingshang_core::security::{AgencyId, CreditCode, Subject};
 
 /// The demo enterprise's unified social credit code (a valid GB 32100 code).
@@ -50,12 +50,14 @@ pub fn membership(role: &str, org: Option<&str>) -> anyhow::Result<Membership> {
     })
 }
 
-/// Signs a token for `subject` with `role`, valid for `hours`, with the HS256 secret.
+/// Signs a token for `subject` with `role`, valid for `hours`, with the HS256 secret;
+/// with `id_number`, the token says the identity provider verified that ID number.
 pub fn token(
     secret: &str,
     subject: &str,
     membership: Membership,
     hours: i64,
+    id_number: Option<&str>,
 ) -> anyhow::Result<String> {
     let key =
         SigningKey::hs256(secret.as_bytes()).map_err(|e| anyhow::anyhow!("{}", e.message_en()))?;
@@ -66,13 +68,19 @@ pub fn token(
         time::OffsetDateTime::now_utc(),
         time::Duration::hours(hours),
     );
+    let claims = match id_number {
+        None => claims,
+        Some(text) => claims.with_id_number(VerifiedIdNumber::parse(text).ok_or_else(|| {
+            anyhow::anyhow!("`{text}` is not a resident ID number (17 digits and a digit or X)")
+        })?),
+    };
     Ok(issue(&claims, &key))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yingshang_core::security::token::{VerifierConfig, VerifyingKey, verify};
+    use yingshang_core::security::token::{VerifierConfig, VerifyingKey, verify, verify_identity};
 
     #[test]
     fn issues_tokens_the_core_accepts() {
@@ -82,6 +90,7 @@ mod tests {
             "demo-officer",
             membership("officer", None).unwrap(),
             1,
+            None,
         )
         .unwrap();
         let config = VerifierConfig::new(VerifyingKey::hs256(secret.as_bytes()).unwrap());
@@ -89,5 +98,24 @@ mod tests {
         assert!(p.audit_actor().contains("demo-officer"));
         assert!(membership("enterprise", Some("bad")).is_err());
         assert!(membership("king", None).is_err());
+    }
+
+    #[test]
+    fn a_verified_id_number_travels_in_the_token() {
+        let secret = "a-demo-secret-that-is-long-enough-for-hs256!!";
+        let config = VerifierConfig::new(VerifyingKey::hs256(secret.as_bytes()).unwrap());
+        let citizen = || membership("citizen", None).unwrap();
+        let t = token(
+            secret,
+            "demo-buyer",
+            citizen(),
+            1,
+            Some("41030219800101001x"),
+        )
+        .unwrap();
+        let identity = verify_identity(&t, &config, time::OffsetDateTime::now_utc()).unwrap();
+        let number = identity.id_number.expect("the claim is carried");
+        assert_eq!(number.as_str(), "41030219800101001X");
+        assert!(token(secret, "demo-buyer", citizen(), 1, Some("4103021980")).is_err());
     }
 }

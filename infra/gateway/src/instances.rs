@@ -4,7 +4,13 @@
 //! per instance, so that state leaking between requests shows up in tests.
 //!
 //! Built on `wasmtime_wasi_http::handler::ProxyHandler`, as `wasmtime serve` is.
+//!
+//! A request that runs past its deadline, or whose body does not arrive in time,
+//! is given up with its instance: see [`crate::deadline`]. Such an instance takes no
+//! further request and is dropped as soon as its effects under way have ended.
 
+use crate::body_limit::BodyWatch;
+use crate::deadline::{Stop, Verdict};
 use crate::host::outbound::OutboundHooks;
 use crate::metrics::Metrics;
 use crate::state::{AppShared, ComponentCtx, StoreData};
@@ -81,15 +87,33 @@ pub struct ComponentHandler {
     pub metrics: Arc<Metrics>,
 }
 
+/// What the dispatcher hands an instance with a request.
+#[derive(Debug)]
+pub struct RequestStart {
+    /// The request id.
+    pub id: String,
+    /// When the gateway gives up on the request: the request time limit after it
+    /// was dispatched, or its caller's deadline for a chained call if earlier.
+    pub deadline: Instant,
+    /// Its body's arrival watch (requests from the network).
+    pub body: Option<Arc<BodyWatch>>,
+    /// Whether the gateway gave up on it, for the dispatcher to answer (the
+    /// body watch's, when there is one).
+    pub verdict: Arc<Verdict>,
+}
+
 /// Time beyond the request timeout after which a still-busy instance is dropped.
 pub const REAP_GRACE: Duration = Duration::from_millis(500);
 
-/// Drops an idle instance after its idle timeout, and a busy one whose newest
-/// request has run past the request timeout (a guest that never yields).
+/// Drops an idle instance after its idle timeout; a given-up one as soon as its
+/// effects under way have ended; and, as a second line of defence, a busy one whose
+/// newest request has run past the request timeout (a guest that never yields keeps
+/// the request's own expiration from running).
 pub struct Expiration {
     idle_timeout: Duration,
     request_timeout: Duration,
     sleep: Pin<Box<tokio::time::Sleep>>,
+    stop: Arc<Stop>,
 }
 
 impl WorkerExpiration for Expiration {
@@ -99,11 +123,14 @@ impl WorkerExpiration for Expiration {
         status: WorkerStatus,
         start: Instant,
     ) -> Poll<()> {
+        if self.stop.poll_finished(cx).is_ready() {
+            return Poll::Ready(());
+        }
         let timeout = match status {
             WorkerStatus::Idle => self.idle_timeout,
-            // The request's own expiration (from `on_request_start`) answers 504 at
-            // the timeout; the instance goes only after a grace period, so that its
-            // end is never mistaken for a trap.
+            // The request's own expiration (from `on_request_start`) gives the
+            // instance up at the deadline (see above); this fires only if it could
+            // not run.
             WorkerStatus::Requests | WorkerStatus::PostReturn => {
                 self.request_timeout.saturating_add(REAP_GRACE)
             }
@@ -115,7 +142,11 @@ impl WorkerExpiration for Expiration {
         if self.sleep.deadline() != deadline {
             self.sleep.as_mut().reset(deadline);
         }
-        self.sleep.as_mut().poll(cx)
+        let expired = self.sleep.as_mut().poll(cx);
+        if expired.is_ready() && status != WorkerStatus::Idle {
+            self.stop.abandon();
+        }
+        expired
     }
 }
 
@@ -123,17 +154,17 @@ impl WorkerExpiration for Expiration {
 pub struct Worker {
     max_reuse: usize,
     max_concurrent: usize,
-    request_timeout: Duration,
     component: String,
     metrics: Arc<Metrics>,
+    stop: Arc<Stop>,
 }
 
 impl WorkerState for Worker {
     type StoreData = StoreData;
-    type RequestData = String;
+    type RequestData = RequestStart;
 
     fn should_accept_request(&self, concurrent: usize, total: usize) -> ShouldAccept {
-        if total >= self.max_reuse {
+        if total >= self.max_reuse || self.stop.is_abandoned() {
             ShouldAccept::Never
         } else if concurrent >= self.max_concurrent {
             ShouldAccept::No
@@ -142,19 +173,44 @@ impl WorkerState for Worker {
         }
     }
 
+    /// The request's expiration: it resolves — and the caller gets its 504 or 408 —
+    /// when the request is given up (its deadline passed, its body is late, or
+    /// another request of the instance was given up) and the instance's effects
+    /// under way have ended. Dropped unresolved when the request answers in time.
     fn on_request_start(
         &self,
-        _store: StoreContextMut<StoreData>,
-        request_id: String,
+        store: StoreContextMut<StoreData>,
+        request: RequestStart,
         _task: GuestTaskId,
     ) -> Pin<Box<dyn Future<Output = ()> + Send + Sync + 'static>> {
-        tracing::trace!(%request_id, component = %self.component, "instance accepted request");
-        Box::pin(tokio::time::sleep(self.request_timeout))
+        tracing::trace!(request_id = %request.id, component = %self.component, "instance accepted request");
+        let stop = store.data().stop.clone();
+        let tracked = stop.track(request.deadline, &request.verdict);
+        Box::pin(async move {
+            let _tracked = tracked;
+            let body_late = async {
+                match &request.body {
+                    Some(body) => body.late().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep_until(request.deadline.into()) => {}
+                () = body_late => {}
+                () = stop.given_up() => {}
+            }
+            request.verdict.give_up();
+            stop.drained().await;
+        })
     }
 
     fn drop(&self, store: Store<StoreData>, result: wasmtime::Result<()>) {
         self.metrics.instance_dropped(&self.component);
         match result {
+            // Given up: a timeout or a late body, not a trap.
+            _ if self.stop.is_abandoned() => {
+                tracing::warn!(component = %self.component, "instance dropped: the gateway gave up on its request");
+            }
             Ok(()) => {}
             Err(e)
                 if e.downcast_ref::<wasmtime_wasi_http::handler::ExpirationError>()
@@ -172,7 +228,7 @@ impl WorkerState for Worker {
 }
 
 impl ComponentHandler {
-    fn new_store(&self) -> anyhow::Result<Store<StoreData>> {
+    fn new_store(&self, stop: &Arc<Stop>) -> anyhow::Result<Store<StoreData>> {
         let mut wasi = WasiCtxBuilder::new();
         wasi.inherit_stdout().inherit_stderr();
         for (k, v) in &self.ctx.environment {
@@ -185,6 +241,7 @@ impl ComponentHandler {
             hooks: OutboundHooks {
                 component: self.ctx.clone(),
                 app: self.app.clone(),
+                stop: stop.clone(),
             },
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.memory_cap)
@@ -195,6 +252,7 @@ impl ComponentHandler {
             component: self.ctx.clone(),
             app: self.app.clone(),
             open_stores: 0,
+            stop: stop.clone(),
         };
         let mut store = Store::new(&self.engine, data);
         store.limiter(|d| &mut d.limits);
@@ -212,7 +270,10 @@ impl HandlerState for ComponentHandler {
     type WorkerState = Worker;
 
     async fn instantiate(&self) -> wasmtime::Result<Instance<StoreData, Expiration, Worker>> {
-        let mut store = self.new_store().map_err(wasmtime::Error::from_anyhow)?;
+        let stop = Stop::new();
+        let mut store = self
+            .new_store(&stop)
+            .map_err(wasmtime::Error::from_anyhow)?;
         let proxy = self.pre.instantiate_async(&mut store).await?;
         self.metrics.instance_created(&self.ctx.id);
         // WASI 0.2 handlers cannot run concurrently, and Spin gives them one
@@ -226,6 +287,7 @@ impl HandlerState for ComponentHandler {
                 idle_timeout: draw(&self.reuse.idle_timeout),
                 request_timeout: self.request_timeout,
                 sleep: Box::pin(tokio::time::sleep(Duration::from_secs(86_400 * 365))),
+                stop: stop.clone(),
             },
             state: Worker {
                 max_reuse: if p2 {
@@ -238,9 +300,9 @@ impl HandlerState for ComponentHandler {
                 } else {
                     draw(&self.reuse.max_concurrent).max(1)
                 },
-                request_timeout: self.request_timeout,
                 component: self.ctx.id.clone(),
                 metrics: self.metrics.clone(),
+                stop,
             },
         })
     }

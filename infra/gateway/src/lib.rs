@@ -6,8 +6,10 @@
 pub mod allowed_hosts;
 pub mod app;
 pub mod app_tool;
+pub mod body_limit;
 pub mod builder;
 pub mod databases;
+pub mod deadline;
 pub mod dev;
 pub mod engine;
 pub mod host;

@@ -145,6 +145,10 @@ enum DevCommand {
         /// Hours of validity.
         #[arg(long, default_value_t = 12)]
         hours: i64,
+        /// The resident ID number the identity provider verified (claim `id_number`):
+        /// a citizen asking for a tax assessment must be its buyer.
+        #[arg(long)]
+        id_number: Option<String>,
         /// The state folder `yingshang up` used.
         #[arg(long, default_value = ".yingshang")]
         state_dir: PathBuf,
@@ -199,6 +203,11 @@ struct UpArgs {
     /// Request time limit in seconds.
     #[arg(long, default_value_t = 30)]
     request_timeout_secs: u64,
+    /// Time a request body has to arrive, in seconds, from when the component
+    /// first reads it; each KiB received adds a second, so a flowing upload is
+    /// never cut off. A late body gets 408.
+    #[arg(long, default_value_t = 10)]
+    body_timeout_secs: u64,
     /// Memory cap per instance in MiB.
     #[arg(long, default_value_t = 128)]
     memory_cap_mib: usize,
@@ -249,6 +258,7 @@ fn main() -> anyhow::Result<()> {
             sub,
             org,
             hours,
+            id_number,
             state_dir,
         }) => {
             let secret = yingshang_gateway::dev::secret(&state_dir, "auth_jwt_secret")?;
@@ -256,7 +266,13 @@ fn main() -> anyhow::Result<()> {
             let sub = sub.unwrap_or_else(|| format!("demo-{}", role.replace('_', "-")));
             println!(
                 "{}",
-                yingshang_gateway::dev::token(&secret, &sub, membership, hours)?
+                yingshang_gateway::dev::token(
+                    &secret,
+                    &sub,
+                    membership,
+                    hours,
+                    id_number.as_deref()
+                )?
             );
             return Ok(());
         }
@@ -293,6 +309,7 @@ fn main() -> anyhow::Result<()> {
     options.cache = !args.no_cache;
     options.reuse = reuse;
     options.request_timeout = Duration::from_secs(args.request_timeout_secs);
+    options.body_timeout = Duration::from_secs(args.body_timeout_secs);
     options.memory_cap = args.memory_cap_mib << 20;
     options.max_concurrent_requests = args.max_concurrent_requests;
     options.object_store_listen = args.object_store_listen;

@@ -1,5 +1,5 @@
 //! The answers the gateway writes itself — no route, a component that failed or ran
-//! out of time, a gateway shutting down — as RFC 9457 problem+json, the shape every
+//! out of time, a request body that did not arrive, a gateway shutting down — as RFC 9457 problem+json, the shape every
 //! function answers with: the core's [`Problem`], in the language the core's
 //! [`Lang::from_accept_language`] negotiates, so a caller sees one body shape and one
 //! language whichever side of the gateway the error came from.
@@ -29,6 +29,8 @@ pub enum GatewayError {
     ComponentFailed,
     /// The component did not answer within the request time limit: 504.
     Timeout,
+    /// The request body did not arrive in time (see [`crate::body_limit`]): 408.
+    BodyTimeout,
 }
 
 impl GatewayError {
@@ -42,6 +44,7 @@ impl GatewayError {
             }
             GatewayError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             GatewayError::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            GatewayError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -67,6 +70,13 @@ impl GatewayError {
                 (
                     "Request timed out",
                     "The service did not finish within its time limit; please retry later.",
+                ),
+            ],
+            GatewayError::BodyTimeout => [
+                ("请求体超时", "请求内容未能在时限内送达，请检查网络后重试。"),
+                (
+                    "Request body timed out",
+                    "The request body did not arrive within the time limit; check the connection and retry.",
                 ),
             ],
             GatewayError::ShuttingDown => [
@@ -103,6 +113,7 @@ impl ApiError for GatewayError {
             GatewayError::ShuttingDown => "GATEWAY_SHUTTING_DOWN",
             GatewayError::ComponentFailed => "GATEWAY_COMPONENT_FAILED",
             GatewayError::Timeout => "GATEWAY_TIMEOUT",
+            GatewayError::BodyTimeout => "GATEWAY_BODY_TIMEOUT",
         }
     }
 
@@ -144,13 +155,14 @@ mod tests {
     use super::*;
     use http_body_util::BodyExt as _;
 
-    const ALL: [GatewayError; 6] = [
+    const ALL: [GatewayError; 7] = [
         GatewayError::RouteNotFound,
         GatewayError::InvalidHost,
         GatewayError::NoComponent,
         GatewayError::ShuttingDown,
         GatewayError::ComponentFailed,
         GatewayError::Timeout,
+        GatewayError::BodyTimeout,
     ];
 
     #[test]
@@ -165,6 +177,7 @@ mod tests {
                 (503, "GATEWAY_SHUTTING_DOWN"),
                 (500, "GATEWAY_COMPONENT_FAILED"),
                 (504, "GATEWAY_TIMEOUT"),
+                (408, "GATEWAY_BODY_TIMEOUT"),
             ]
         );
     }

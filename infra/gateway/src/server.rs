@@ -1,10 +1,17 @@
 //! The HTTP front: hyper on a loopback (or configured) socket, Spin's routing and
 //! request headers, the well-known endpoints, one log line and metrics per request,
 //! a concurrency limit in front of the handlers. What the gateway answers itself — an
-//! unrouted path's 404, a fault's 500 (or 504 for time) — is the problem+json of
-//! [`crate::problems`], carrying the request id.
+//! unrouted path's 404, a fault's 500 (or 504 for time, 408 for a body that did not
+//! arrive) — is the problem+json of [`crate::problems`], carrying the request id.
+//!
+//! Each request gets its deadline here: the request time limit once it is
+//! dispatched, or its caller's deadline for a chained call, whichever is earlier.
+//! At the deadline the gateway gives the request up ([`crate::deadline`]) before it
+//! answers 504.
 
-use crate::instances::ComponentHandler;
+use crate::body_limit::{BodyLimit, BodyWatch};
+use crate::deadline::{InheritedDeadline, Verdict};
+use crate::instances::{ComponentHandler, RequestStart};
 use crate::metrics::Metrics;
 use crate::problems::{GatewayError, answer, lang_of};
 use crate::routes::{RouteMatch, Router, WELL_KNOWN_PREFIX};
@@ -41,6 +48,8 @@ pub struct Dispatcher {
     pub info: serde_json::Value,
     /// The per-request time limit.
     pub request_timeout: std::time::Duration,
+    /// How long a request body may take to arrive.
+    pub body_limit: BodyLimit,
     /// The address the gateway listens on (for `spin-full-url` without a Host).
     pub local_addr: std::sync::OnceLock<SocketAddr>,
 }
@@ -106,7 +115,9 @@ impl Dispatcher {
                     None => (not_found(&req, &request_id), None, false),
                     Some(m) => {
                         strip_hop_headers(&mut req);
-                        let r = self.run(req, &m, client, &request_id).await;
+                        let body = BodyWatch::new(self.body_limit);
+                        let req = req.map(|b| body.wrap(b));
+                        let r = self.run(req, &m, client, &request_id, Some(body)).await;
                         (r, Some(m), false)
                     }
                 }
@@ -138,13 +149,15 @@ impl Dispatcher {
         response
     }
 
-    /// Runs a matched request in its component.
+    /// Runs a matched request in its component; `body` watches a network
+    /// request's body.
     async fn run(
         &self,
         mut req: Request<WasiBody>,
         m: &RouteMatch,
         client: SocketAddr,
         request_id: &str,
+        body: Option<Arc<BodyWatch>>,
     ) -> Response<WasiBody> {
         // Negotiated now: the request is handed to the component below.
         let lang = lang_of(req.headers());
@@ -152,7 +165,18 @@ impl Dispatcher {
         let Some(handler) = self.handlers.get(&m.component) else {
             return fail(GatewayError::NoComponent);
         };
-        let Ok(_permit) = self.concurrency.acquire().await else {
+        let inherited = req.extensions().get::<InheritedDeadline>().map(|d| d.0);
+        let permit = match inherited {
+            // A chained call waits for a slot no longer than its caller may.
+            Some(deadline) => {
+                match tokio::time::timeout_at(deadline.into(), self.concurrency.acquire()).await {
+                    Ok(permit) => permit,
+                    Err(_elapsed) => return fail(GatewayError::Timeout),
+                }
+            }
+            None => self.concurrency.acquire().await,
+        };
+        let Ok(_permit) = permit else {
             return fail(GatewayError::ShuttingDown);
         };
         let host = req
@@ -187,15 +211,49 @@ impl Dispatcher {
         if let Ok(v) = HeaderValue::from_str(request_id) {
             headers.insert(REQUEST_ID, v);
         }
-        let started = Instant::now();
-        match handler.handle(request_id.to_owned(), req).await {
+        let own = Instant::now() + self.request_timeout;
+        let deadline = inherited.map_or(own, |d| d.min(own));
+        let verdict = body
+            .as_ref()
+            .map_or_else(Verdict::new, |b| b.verdict().clone());
+        let start = RequestStart {
+            id: request_id.to_owned(),
+            deadline,
+            body: body.clone(),
+            verdict: verdict.clone(),
+        };
+        let late_body = || body.as_ref().is_some_and(|b| b.is_late());
+        let outcome = handler.handle(start, req).await;
+        if verdict.is_given_up() || outcome.is_err() {
+            // An error answer waits for the work under way (a statement on the
+            // blocking pool, a chained call) to end, so none of it ends after the
+            // answer (see `crate::deadline`); an answer the guest gave after it was
+            // given up is dropped.
+            verdict.settled().await;
+        }
+        match outcome {
+            // Given up for its body: whatever the guest made of the failed body.
+            Ok(_) | Err(_) if late_body() => {
+                tracing::warn!(request_id, component = %m.component, "request body did not arrive in time");
+                let mut r = fail(GatewayError::BodyTimeout);
+                // The rest of the body is not read: the connection cannot carry
+                // another request.
+                r.headers_mut()
+                    .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+                r
+            }
+            Ok(_) if verdict.is_given_up() => {
+                tracing::warn!(request_id, component = %m.component, "request answered after its time limit");
+                fail(GatewayError::Timeout)
+            }
             Ok(response) if head => response,
             Ok(response) => settle(response).await,
             // A guest that never yields is stopped with its whole instance, which
             // surfaces as a worker failure after the time limit: still a timeout.
             Err(e)
                 if e.downcast_ref::<ExpirationError>().is_some()
-                    || started.elapsed() >= self.request_timeout =>
+                    || verdict.is_given_up()
+                    || Instant::now() >= deadline =>
             {
                 tracing::warn!(request_id, component = %m.component, "request timed out");
                 fail(GatewayError::Timeout)
@@ -323,7 +381,7 @@ impl Chain for Dispatcher {
                 .map(str::to_owned)
                 .unwrap_or_else(new_request_id);
             let started = Instant::now();
-            let response = self.run(request, &m, client, &request_id).await;
+            let response = self.run(request, &m, client, &request_id, None).await;
             self.metrics
                 .request(&component, response.status().as_u16(), started.elapsed());
             tracing::info!(request_id = %request_id, path = %path, component = %component, status = response.status().as_u16(), "chained request");
@@ -347,6 +405,7 @@ mod tests {
             metrics: Arc::new(Metrics::default()),
             info: serde_json::json!({}),
             request_timeout: std::time::Duration::from_secs(1),
+            body_limit: BodyLimit::default(),
             local_addr: std::sync::OnceLock::new(),
         }
     }

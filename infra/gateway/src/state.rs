@@ -76,6 +76,9 @@ pub struct StoreData {
     pub app: Arc<AppShared>,
     /// Key-value stores this instance holds open.
     pub open_stores: usize,
+    /// Whether the gateway gave up on this instance's requests (see
+    /// [`crate::deadline`]); every host call with an effect asks it first.
+    pub stop: Arc<crate::deadline::Stop>,
 }
 
 impl WasiView for StoreData {

@@ -1,6 +1,9 @@
 //! `spin:key-value/key-value@3.0.0` on SQLite, in the same table layout as Spin's
 //! own SQLite store (`spin_key_value(store, key, value)`), one file per label.
+//! Writes are refused once the gateway has given up on the guest's request
+//! ([`crate::deadline`]).
 
+use crate::deadline::Effect;
 use crate::host::SpinHost;
 use crate::state::StoreData;
 use crate::world::key_value::{Error, Host, HostStore, HostStoreWithStore, Store};
@@ -53,6 +56,17 @@ fn store_of(data: &mut StoreData, s: &Resource<Store>) -> Result<(String, Sqlite
         .map_err(other)
 }
 
+/// A write's store, unless the gateway gave up on the request; the write counts as
+/// under way while the [`Effect`] lives.
+fn writing(
+    data: &mut StoreData,
+    s: &Resource<Store>,
+) -> Result<(String, SqlitePool, Effect), Error> {
+    let effect = data.stop.effect().map_err(other)?;
+    let (label, pool) = store_of(data, s)?;
+    Ok((label, pool, effect))
+}
+
 impl Host for StoreData {
     fn convert_error(&mut self, err: Error) -> anyhow::Result<Error> {
         Ok(err)
@@ -101,7 +115,7 @@ impl<T: Send> HostStoreWithStore<T> for SpinHost {
         key: String,
         value: Vec<u8>,
     ) -> Result<(), Error> {
-        let (label, pool) = accessor.with(|mut a| store_of(a.get(), &s))?;
+        let (label, pool, _effect) = accessor.with(|mut a| writing(a.get(), &s))?;
         sqlx::query(SET)
             .bind(label)
             .bind(key)
@@ -117,7 +131,7 @@ impl<T: Send> HostStoreWithStore<T> for SpinHost {
         s: Resource<Store>,
         key: String,
     ) -> Result<(), Error> {
-        let (label, pool) = accessor.with(|mut a| store_of(a.get(), &s))?;
+        let (label, pool, _effect) = accessor.with(|mut a| writing(a.get(), &s))?;
         sqlx::query(DELETE)
             .bind(label)
             .bind(key)

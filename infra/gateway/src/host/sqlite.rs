@@ -29,6 +29,13 @@
 //!   statement, runs on the guest's own connection (holding the gate from the
 //!   first write), as before.
 //!
+//! No statement runs once the gateway has given up on the guest's request
+//! ([`crate::deadline`]): it fails with an I/O error; a statement already running
+//! (on the blocking pool, say) is interrupted, and holds the error answer back
+//! until it has ended.
+//! The instance is then dropped with its sessions, which rolls back their open
+//! transactions (see [`Session`]'s `Drop` and [`Lease`]).
+//!
 //! Known differences from one connection of its own: inside a statement, the SQL
 //! functions `changes()` and `total_changes()` read the connection it runs on; a
 //! data change not starting with `INSERT`/`UPDATE`/`DELETE`/`REPLACE` (e.g. `WITH …
@@ -36,6 +43,7 @@
 //! and, as before, a pooled connection keeps temporary tables a previous guest made
 //! on it.
 
+use crate::deadline::{Effect, Stop};
 use crate::host::SpinHost;
 use crate::host::sqlite_statement::{Kind, kind};
 use crate::sqlite_files::{BUSY_TIMEOUT, Lease, SqliteFile, Writer};
@@ -74,6 +82,8 @@ struct Session {
     /// What `changes` and `last-insert-rowid` answer.
     changes: u64,
     rowid: i64,
+    /// The instance's latch: no statement runs once its request was given up.
+    stop: Arc<Stop>,
 }
 
 impl Drop for Session {
@@ -107,7 +117,7 @@ fn file_for(data: &StoreData, database: &str) -> Result<Arc<SqliteFile>, Error> 
         .ok_or(Error::NoSuchDatabase)
 }
 
-async fn open_connection(file: Arc<SqliteFile>) -> Result<GuestConnection, Error> {
+async fn open_connection(file: Arc<SqliteFile>, stop: Arc<Stop>) -> Result<GuestConnection, Error> {
     let lease = file.acquire().await.map_err(io)?;
     Ok(GuestConnection {
         conn: Arc::new(Mutex::new(Session {
@@ -119,6 +129,7 @@ async fn open_connection(file: Arc<SqliteFile>) -> Result<GuestConnection, Error
             lost: false,
             changes: 0,
             rowid: 0,
+            stop,
         })),
     })
 }
@@ -210,18 +221,21 @@ fn execute(
 }
 
 /// Runs the statement on the blocking pool, where it may wait for SQLite's lock.
-/// `ran` is told how long the statement itself took there.
+/// `ran` is told how long the statement itself took there. The statement counts as
+/// under way (`effect`) until it has ended there, even if the guest is dropped.
 async fn execute_blocking(
     slot: &mut Option<rusqlite::Connection>,
     sql: &str,
     params: Vec<SqlValue>,
     ran: impl FnOnce(Duration) + Send + 'static,
+    effect: Effect,
 ) -> Result<QueryResult, Failure> {
     let conn = slot
         .take()
         .ok_or_else(|| Failure::Host(Error::Io("the database connection was lost".into())))?;
     let sql = sql.to_owned();
     let (conn, result) = tokio::task::spawn_blocking(move || {
+        let _effect = effect;
         let started = Instant::now();
         let result = conn
             .busy_timeout(BUSY_TIMEOUT)
@@ -239,6 +253,10 @@ async fn execute_blocking(
 
 fn lost() -> Error {
     Error::Io("the database connection was lost".into())
+}
+
+fn given_up(e: crate::deadline::GivenUp) -> Error {
+    io(e)
 }
 
 /// Sets `conn`'s last-insert-rowid to `rowid` (SQLite has no statement for it; an
@@ -289,6 +307,40 @@ async fn run(
             s.on_writer = true;
         }
     }
+    // Asked last: nothing is awaited between here and the statement's start. A
+    // statement on the blocking pool is interrupted if the request is given up while
+    // it runs (one in place runs to its end before anything else can happen).
+    let (key, off_thread) = file.placement(sql);
+    let effect = if off_thread {
+        let runs_on = match (s.on_writer, s.gate.as_ref()) {
+            (true, Some(gate)) => gate.conn.as_ref(),
+            _ => s.lease.conn.as_ref(),
+        };
+        let interrupt = runs_on.map(rusqlite::Connection::get_interrupt_handle);
+        s.stop.interruptible_effect(move || {
+            if let Some(handle) = &interrupt {
+                handle.interrupt();
+            }
+        })
+    } else {
+        s.stop.effect()
+    };
+    let effect = match effect {
+        Ok(effect) => effect,
+        Err(e) => {
+            // Not run. A gate taken for this statement alone goes back; one a
+            // transaction holds stays until the session is dropped (rolling it back).
+            let in_transaction =
+                |c: &Option<rusqlite::Connection>| c.as_ref().is_some_and(|c| !c.is_autocommit());
+            let writer_in_transaction =
+                s.on_writer && s.gate.as_ref().is_some_and(|g| in_transaction(&g.conn));
+            if !writer_in_transaction && !in_transaction(&s.lease.conn) {
+                s.gate = None;
+                s.on_writer = false;
+            }
+            return Err(given_up(e));
+        }
+    };
     let slot = match (s.on_writer, s.gate.as_mut()) {
         (true, Some(gate)) => &mut gate.conn,
         _ => &mut s.lease.conn,
@@ -305,10 +357,9 @@ async fn run(
         }
         _ => None,
     };
-    let (key, off_thread) = file.placement(sql);
     let result = if off_thread {
         let f = file.clone();
-        execute_blocking(slot, sql, params, move |took| f.ran(key, took)).await
+        execute_blocking(slot, sql, params, move |took| f.ran(key, took), effect).await
     } else {
         let started = Instant::now();
         let first = match slot.as_ref() {
@@ -318,8 +369,11 @@ async fn run(
         file.ran(key, started.elapsed());
         match first {
             // Waiting for the lock is not the statement's own time: not counted.
-            Err(f) if f.is_busy() => execute_blocking(slot, sql, params, |_| {}).await,
-            other => other,
+            Err(f) if f.is_busy() => execute_blocking(slot, sql, params, |_| {}, effect).await,
+            other => {
+                drop(effect);
+                other
+            }
         }
     };
     let in_transaction = match slot.as_ref() {
@@ -384,7 +438,7 @@ impl Host for StoreData {
 impl HostConnection for StoreData {
     async fn open(&mut self, database: String) -> Result<Resource<Connection>, Error> {
         let file = file_for(self, &database)?;
-        let c = open_connection(file).await?;
+        let c = open_connection(file, self.stop.clone()).await?;
         self.table.push(c).map_err(io)
     }
 
@@ -419,8 +473,11 @@ impl<T: Send> HostConnectionWithStore<T> for SpinHost {
         accessor: &Accessor<T, Self>,
         database: String,
     ) -> Result<Resource<Connection>, Error> {
-        let file = accessor.with(|mut a| file_for(a.get(), &database))?;
-        let guest = open_connection(file).await?;
+        let (file, stop) = accessor.with(|mut a| {
+            let data = a.get();
+            file_for(data, &database).map(|f| (f, data.stop.clone()))
+        })?;
+        let guest = open_connection(file, stop).await?;
         accessor.with(|mut a| a.get().table.push(guest).map_err(io))
     }
 
