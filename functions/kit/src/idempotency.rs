@@ -18,8 +18,11 @@ use time::OffsetDateTime;
 use yingshang_core::security::Principal;
 use yingshang_core::security::idempotency::{
     Decision, Fingerprint, HEADER_IDEMPOTENCY_KEY, IdempotencyError, IdempotencyKey,
-    StoredResponse, decide, should_store, stale_before,
+    StoredResponse, decide, expired_before, should_store, stale_before,
 };
+
+/// The scope of the agency key that runs the scheduled expiry.
+pub const SCOPE_MAINTAIN: &str = "platform:maintain";
 
 /// A key claimed for this request: store the answer with the work
 /// ([`Claim::store`]), then [`Claim::finish`].
@@ -65,11 +68,18 @@ pub async fn begin(
         Decision::Replay(r) => Ok(Begin::Replay(replay(ctx, r))),
         Decision::Conflict(e) => Err(e.into()),
         Decision::Fresh => {
-            let stale = stale_before(ctx.now);
-            let claimed =
-                crate::store::claim_idempotency(db, &caller, &key, &fingerprint, ctx.now, stale)
-                    .await
-                    .map_err(|e| ctx.internal("claiming an idempotency key", e))?;
+            let (stale, expired) = (stale_before(ctx.now), expired_before(ctx.now));
+            let claimed = crate::store::claim_idempotency(
+                db,
+                &caller,
+                &key,
+                &fingerprint,
+                ctx.now,
+                stale,
+                expired,
+            )
+            .await
+            .map_err(|e| ctx.internal("claiming an idempotency key", e))?;
             if claimed {
                 Ok(Begin::Fresh(Claim {
                     caller,
@@ -149,4 +159,29 @@ impl Claim {
         };
         result.map_err(|e| ctx.internal("storing an idempotent answer", e).into())
     }
+}
+
+/// What the scheduled expiry answers.
+#[derive(Debug, serde::Serialize)]
+struct Expired {
+    /// Records deleted.
+    deleted: u64,
+    /// They were claimed before this instant (RFC 3339).
+    claimed_before: String,
+}
+
+/// `POST …/idempotency/expire` (agency key with [`SCOPE_MAINTAIN`], on a schedule):
+/// deletes the records past the core's retention. They already count as absent
+/// (the core's `decide`); this gives their space back.
+pub async fn expire(ctx: &RequestContext, db: &Db, headers: &HeaderMap) -> Result<Answer, Failure> {
+    crate::guard::agency(ctx, db, headers, SCOPE_MAINTAIN).await?;
+    let before = expired_before(ctx.now);
+    let deleted = crate::store::expire_idempotency(db, before)
+        .await
+        .map_err(|e| ctx.internal("expiring idempotency records", e))?;
+    let answer = Expired {
+        deleted,
+        claimed_before: crate::clock::rfc3339(before),
+    };
+    Ok(crate::responses::json(ctx, 200, &answer))
 }

@@ -29,12 +29,17 @@ const TOUCH_API_KEY: &str = "UPDATE api_keys SET last_used_at = $1 WHERE key_id 
 
 const SELECT_IDEMPOTENCY: &str = "SELECT fingerprint, status, content_type, body, created_at \
      FROM idempotency WHERE caller = $1 AND idem_key = $2";
-/// Claims a key: a new row, or an abandoned claim (no answer, claimed before `$5`)
-/// taken over. Nothing changes while another live request holds it.
+/// Claims a key: a new row, an abandoned claim (no answer, claimed before `$5`) or
+/// an expired record (claimed before `$6`) taken over. Nothing changes while another
+/// live request holds it, nor while an answer is kept.
 const CLAIM_IDEMPOTENCY: &str = "INSERT INTO idempotency (caller, idem_key, fingerprint, created_at) \
      VALUES ($1, $2, $3, $4) ON CONFLICT (caller, idem_key) DO UPDATE SET \
-     fingerprint = excluded.fingerprint, created_at = excluded.created_at \
-     WHERE idempotency.status IS NULL AND idempotency.created_at < $5";
+     fingerprint = excluded.fingerprint, created_at = excluded.created_at, \
+     status = NULL, content_type = NULL, body = NULL \
+     WHERE (idempotency.status IS NULL AND idempotency.created_at < $5) \
+     OR idempotency.created_at < $6";
+/// Deletes the records claimed before `$1` (past their retention).
+const EXPIRE_IDEMPOTENCY: &str = "DELETE FROM idempotency WHERE created_at < $1";
 /// Stores the answer of the claim made at `$6`, if it still holds the key.
 const COMPLETE_IDEMPOTENCY: &str = "UPDATE idempotency SET status = $1, content_type = $2, body = $3 \
      WHERE caller = $4 AND idem_key = $5 AND created_at = $6 AND status IS NULL";
@@ -129,7 +134,8 @@ pub async fn idempotency_record(
 }
 
 /// Claims a caller's key for a request at `now` (taking over a claim abandoned
-/// before `stale_before`); false if another live request holds it.
+/// before `stale_before`, or any record claimed before `expired_before`); false if
+/// another live request holds it or its answer is still kept.
 pub async fn claim_idempotency(
     db: &Db,
     caller: &str,
@@ -137,6 +143,7 @@ pub async fn claim_idempotency(
     fingerprint: &Fingerprint,
     now: OffsetDateTime,
     stale_before: OffsetDateTime,
+    expired_before: OffsetDateTime,
 ) -> Result<bool, DbError> {
     let changed = db
         .execute(
@@ -147,10 +154,20 @@ pub async fn claim_idempotency(
                 db::text(fingerprint.to_hex()),
                 db::int(crate::clock::unix_ms(now)),
                 db::int(crate::clock::unix_ms(stale_before)),
+                db::int(crate::clock::unix_ms(expired_before)),
             ],
         )
         .await?;
     Ok(changed == 1)
+}
+
+/// Deletes the idempotency records claimed before `before`; answers how many.
+pub async fn expire_idempotency(db: &Db, before: OffsetDateTime) -> Result<u64, DbError> {
+    db.execute(
+        EXPIRE_IDEMPOTENCY,
+        vec![db::int(crate::clock::unix_ms(before))],
+    )
+    .await
 }
 
 /// Stores the response of the claim made at `claimed_at`; false if that claim no

@@ -9,6 +9,8 @@
 //! (trap, timeout, kill); the next request with the key takes it over and runs
 //! afresh, since the dead request's work was rolled back with its answer. Answers
 //! that [`should_store`] refuses release the claim, so that a retry runs again.
+//! A key's record is kept for [`RECORD_RETENTION_S`]: after that the key is new again,
+//! whether or not the scheduled expiry has deleted the record yet.
 
 use std::fmt;
 
@@ -22,6 +24,11 @@ use crate::problem::{ApiError, Lang};
 /// request's time limit (the gateway's default is 30 s, Spin's none), so that only
 /// a request that can no longer answer loses its claim.
 pub const CLAIM_TTL_S: i64 = 120;
+
+/// How long a key's record (its answer) is kept, in seconds: a day, as payment
+/// APIs keep theirs, far beyond any client's retry window. Older records are deleted
+/// on a schedule and, until then, count as absent.
+pub const RECORD_RETENTION_S: i64 = 86_400;
 
 /// The request header carrying the key.
 pub const HEADER_IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -214,9 +221,15 @@ pub fn stale_before(now: OffsetDateTime) -> OffsetDateTime {
     now - time::Duration::seconds(CLAIM_TTL_S)
 }
 
+/// The claim time before which a record has expired, at `now`.
+pub fn expired_before(now: OffsetDateTime) -> OffsetDateTime {
+    now - time::Duration::seconds(RECORD_RETENTION_S)
+}
+
 /// Decides from the stored record for `key` (if any) and the new request's
 /// fingerprint, at `now`. A record for another key is no record for this one, nor
-/// is a claim abandoned without an answer (older than [`CLAIM_TTL_S`]).
+/// is a claim abandoned without an answer (older than [`CLAIM_TTL_S`]), nor a record
+/// past its retention (older than [`RECORD_RETENTION_S`]).
 pub fn decide(
     stored: Option<&IdempotencyRecord>,
     key: &IdempotencyKey,
@@ -227,6 +240,9 @@ pub fn decide(
         return Decision::Fresh;
     };
     if record.response.is_none() && record.claimed_at < stale_before(now) {
+        return Decision::Fresh;
+    }
+    if record.claimed_at < expired_before(now) {
         return Decision::Fresh;
     }
     if &record.fingerprint != fingerprint {
@@ -316,7 +332,7 @@ mod tests {
     }
 
     #[test]
-    fn an_abandoned_claim_is_taken_over_but_an_answered_key_never_expires_here() {
+    fn an_abandoned_claim_is_taken_over_but_an_answered_key_stays_for_its_retention() {
         let fp = Fingerprint::of("POST", "/payments", b"{}");
         let abandoned = IdempotencyRecord {
             key: key("k1"),
@@ -339,6 +355,26 @@ mod tests {
             ),
             Decision::Replay(_)
         ));
+    }
+
+    #[test]
+    fn a_record_past_its_retention_is_no_record() {
+        let answered = done(b"{}");
+        let k = key("pay-2025-0001");
+        let fp = Fingerprint::of("POST", "/payments", b"{}");
+        let last_day = answered.claimed_at + time::Duration::seconds(RECORD_RETENTION_S);
+        assert!(matches!(
+            decide(Some(&answered), &k, &fp, last_day),
+            Decision::Replay(_)
+        ));
+        let other = Fingerprint::of("POST", "/payments", b"{\"fen\":1}");
+        let past = last_day + time::Duration::seconds(1);
+        assert_eq!(decide(Some(&answered), &k, &fp, past), Decision::Fresh);
+        assert_eq!(decide(Some(&answered), &k, &other, past), Decision::Fresh);
+        assert_eq!(
+            expired_before(past),
+            answered.claimed_at + time::Duration::seconds(1)
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! | Method | Path (under `/api/power`) | Who |
 //! |---|---|---|
+//! | POST | `/idempotency/expire` | agency key `platform:maintain` (schedule; the kit's) |
 //! | PUT | `/sites/{site_id}` | agency key `power:operate`; an existing site: its agency |
 //! | GET | `/sites/{site_id}/statements?from=&to=` | agency key `power:reports` of the site's agency |
 //! | PUT | `/sockets/{socket_id}` | agency key `power:operate` of the site's (and an existing socket's) agency |
@@ -62,6 +63,8 @@ pub const ROUTES: &[Route] = &[
     route!(POST "/meters/{meter_id}/readings" => |c| readings::post(c.ctx, c.db, c.req, c.params.get("meter_id"))),
     route!(POST "/refunds/dispatch" => |c| refunds::dispatch(c.ctx, c.db, c.req)),
     route!(POST "/statements/daily" => |c| jobs::daily_statements(c.ctx, c.db, c.req)),
+    // The platform's idempotency records expire on every function's schedule.
+    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];
 
 /// The agency an agency-key caller acts for (`None` for any other caller, which the

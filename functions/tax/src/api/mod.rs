@@ -3,6 +3,7 @@
 //!
 //! | Method | Path (under `/api/tax`) | Who |
 //! |---|---|---|
+//! | POST | `/idempotency/expire` | agency key `platform:maintain` (schedule; the kit's) |
 //! | POST | `/assessments` | the buyer (a citizen named as a party whose token carries the buyer's verified ID number), or a tax officer (`Idempotency-Key` honoured) |
 //! | GET | `/assessments/{id}` | a party, the citizen who asked for it, or a tax officer |
 //! | GET | `/assessments/{id}/declaration` | a party, the citizen who asked for it, or a tax officer |
@@ -83,4 +84,6 @@ pub const ROUTES: &[Route] = &[
     route!(POST "/enterprises" => |c| policies::put_enterprises(c.ctx, c.db, c.req)),
     route!(GET "/enterprises/{credit_code}/policies" => |c| policies::enjoyed(c.ctx, c.db, c.req, c.params.get("credit_code"))),
     route!(GET "/enterprises/{credit_code}/dividend-bill" => |c| policies::bill(c.ctx, c.db, c.req, c.params.get("credit_code"))),
+    // The platform's idempotency records expire on every function's schedule.
+    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];

@@ -3,6 +3,7 @@
 //!
 //! | Method | Path (under `/api/valuation`) | Who |
 //! |---|---|---|
+//! | POST | `/idempotency/expire` | agency key `platform:maintain` (schedule; the kit's) |
 //! | GET | `/units/{unit_code}?date=YYYY-MM-DD` | any user; agency key `valuation:read` |
 //! | POST | `/assessments` | role `officer` or `agency_staff` |
 //! | POST | `/demo-data` | agency key `valuation:import` |
@@ -47,4 +48,6 @@ pub const ROUTES: &[Route] = &[
     route!(POST "/imports" => |c| imports::create(c.ctx, c.db, c.req)),
     route!(GET "/imports/{id}" => |c| imports::show(c.ctx, c.db, c.req, c.params.get("id"))),
     route!(POST "/imports/{id}/next" => |c| imports::next(c.ctx, c.db, c.req, c.params.get("id"))),
+    // The platform's idempotency records expire on every function's schedule.
+    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];
