@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Runs the repository's spin.toml on the real Spin and on our gateway, side by side,
+and compares what each answers to the same requests.
+
+Not part of `cargo test`: the real Spin is not installed on a clean machine. Usage
+(after `cargo build -p yingshang-gateway` and a build of the functions, e.g. by
+`cargo test -p yingshang-e2e --test e2e -- real_manifest`):
+
+    xz -dc ../shared/tools/spin/spin.xz > /tmp/spin && chmod +x /tmp/spin
+    python3 tests/spin/compare.py --spin /tmp/spin
+
+Both run with the same secrets, without schedules (Spin runs none), with the schema
+applied (`--sqlite @file` on Spin, the migrations on the gateway); the demo data is
+loaded by calling the same routes on both. Each request's status, content type and
+JSON body are compared after volatile fields (request ids, times, generated ids) are
+masked. Exit status 1 if any answer differs.
+"""
+
+import argparse
+import base64
+import glob
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JWT_SECRET = "compare-jwt-secret-0123456789abcdef0123456789"
+BOOTSTRAP = "ysk_0123456789abcdef_" + "A" * 43
+SECRETS = {
+    "auth_jwt_secret": JWT_SECRET,
+    "bootstrap_api_key": BOOTSTRAP,
+    "payment_channel_secret": "compare-channel-secret-0123456789abcdef",
+    "registry_handoff_secret": "compare-registry-secret-0123456789abcdef",
+}
+# Fields whose values differ between any two runs.
+VOLATILE = {
+    "request_id", "instance", "id", "created_at", "updated_at", "at", "received_at",
+    "requested_datetime", "updated_datetime", "generated_at", "claimed_before",
+    "session_id", "case_id", "service_request_id", "trace_id", "matched_at", "since",
+}
+DEMO_UNIT = "410302001001GB00001F00010101"
+DEMO_ENTERPRISE = "91411502MA4000000H"  # in the tax demo enterprises
+
+
+def id_number(region, birth, seq):
+    """A resident ID number with its GB 11643 check digit."""
+    body = f"{region}{birth}{seq:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(body, weights))
+    return body + "10X98765432"[total % 11]
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(sub, role, org=None, id_number=None):
+    now = int(time.time())
+    claims = {"sub": sub, "role": role, "iat": now, "exp": now + 3600}
+    if org:
+        claims["org"] = org
+    if id_number:
+        claims["id_number"] = id_number
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    mac = hmac.new(JWT_SECRET.encode(), f"{head}.{body}".encode(), hashlib.sha256)
+    return f"{head}.{body}.{b64(mac.digest())}"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(base, proc, what):
+    for _ in range(600):
+        if proc.poll() is not None:
+            sys.exit(f"{what} exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(base + "/.well-known/spin/health", timeout=1)
+            return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.2)
+    sys.exit(f"{what} did not come up")
+
+
+def call(base, method, path, bearer=None, body=None, headers=None):
+    data = None
+    h = dict(headers or {})
+    if bearer:
+        h["Authorization"] = f"Bearer {bearer}"
+    if body is not None:
+        if isinstance(body, (bytes, str)):
+            data = body.encode() if isinstance(body, str) else body
+            h.setdefault("Content-Type", "application/json")
+        else:
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.headers.get("content-type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("content-type", ""), e.read()
+
+
+def masked(value):
+    if isinstance(value, dict):
+        return {k: ("<volatile>" if k in VOLATILE else masked(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
+def comparable(status, ctype, raw):
+    ctype = ctype.split(";")[0].strip()
+    if "json" in ctype:
+        try:
+            return status, ctype, masked(json.loads(raw))
+        except ValueError:
+            pass
+    return status, ctype, raw.decode("utf-8", "replace")
+
+
+def requests_to_compare():
+    citizen = token("demo-citizen", "citizen")
+    officer = token("demo-officer", "officer", "ly-tax")
+    other_officer = token("other-officer", "officer", "ly-housing")
+    enterprise = token("demo-enterprise", "enterprise", DEMO_ENTERPRISE)
+    buyer, seller = id_number("410302", "19900517", 11), id_number("410302", "19700109", 33)
+    buyer_token = token("demo-buyer", "citizen", id_number=buyer)
+    contract = {
+        "unit_code": DEMO_UNIT, "contract_price_fen": 120_000_000, "area_m2": "89.50",
+        "contract_date": "2026-03-01", "usage": "residential", "location": "city",
+        "buyer": {"id_number": buyer, "account": "demo-buyer"},
+        "seller": {"id_number": seller, "account": "seller-1",
+                   "facts": {"certificate_date": "2020-03-01", "family_only_home": False}},
+        "documents": ["contract-2026-0001"],
+        "pledge": {"signed_by": buyer, "signed_on": "2026-03-01", "homes_owned": 0},
+    }
+    yield "valuation lookup", "GET", f"/api/valuation/units/{DEMO_UNIT}", citizen, None
+    yield "valuation unknown unit", "GET", "/api/valuation/units/410302001001GB00001F99990101", citizen, None
+    yield "valuation no token", "GET", f"/api/valuation/units/{DEMO_UNIT}", None, None
+    yield "valuation bad json", "POST", "/api/valuation/assessments", officer, "[1,2]"
+    yield "tax catalogue", "GET", "/api/tax/policies/catalogue", enterprise, None
+    yield "tax assessment unverified", "POST", "/api/tax/assessments", token("demo-buyer", "citizen"), contract
+    yield "tax assessment by the buyer", "POST", "/api/tax/assessments", buyer_token, contract
+    yield "tax flags other agency", "GET", "/api/tax/risk-flags", other_officer, None
+    yield "tax flags tax officer", "GET", "/api/tax/risk-flags", officer, None
+    yield "tax enterprise policies", "GET", f"/api/tax/enterprises/{DEMO_ENTERPRISE}/policies", enterprise, None
+    yield "power expire needs scope", "POST", "/api/power/idempotency/expire", citizen, None
+    yield "power expire", "POST", "/api/power/idempotency/expire", BOOTSTRAP, None
+    yield "tax expire", "POST", "/api/tax/idempotency/expire", BOOTSTRAP, None
+    yield "valuation expire", "POST", "/api/valuation/idempotency/expire", BOOTSTRAP, None
+    yield "power unknown route", "GET", "/api/power/nowhere", citizen, None
+    yield "power wrong method", "DELETE", "/api/power/sessions", citizen, None
+    if os.path.exists(os.path.join(ROOT, "functions", "complaints")):
+        yield "complaints services json", "GET", "/api/complaints/open311/v2/services.json", None, None
+        yield "complaints services xml", "GET", "/api/complaints/open311/v2/services.xml", None, None
+        yield "complaints discovery", "GET", "/api/complaints/open311/v2/discovery.json", None, None
+        yield "complaints typical", "GET", "/api/complaints/typical-cases", None, None
+        yield "complaints own list", "GET", "/api/complaints/cases", enterprise, None
+
+
+DEMO_ROUTES = [
+    ("POST", "/api/valuation/demo-data"),
+    ("POST", "/api/tax/policies/demo-data"),
+    ("POST", "/api/complaints/demo-data"),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spin", default="/tmp/spin")
+    ap.add_argument("--gateway", default=os.path.join(ROOT, "target/debug/yingshang"))
+    args = ap.parse_args()
+
+    work = tempfile.mkdtemp(prefix="spin-compare-")
+    app = os.path.join(work, "app")
+    os.makedirs(os.path.join(app, "target/wasm32-wasip2/wasm"))
+    shutil.copy(os.path.join(ROOT, "spin.toml"), app)
+    for wasm in glob.glob(os.path.join(ROOT, "target/wasm32-wasip2/wasm/*.wasm")):
+        shutil.copy(wasm, os.path.join(app, "target/wasm32-wasip2/wasm"))
+    shutil.copytree(os.path.join(ROOT, "infra/migrations"), os.path.join(app, "infra/migrations"))
+    migrations = sorted(glob.glob(os.path.join(app, "infra/migrations/sqlite/*.sql")))
+
+    spin_port, gw_port = free_port(), free_port()
+    env = dict(os.environ)
+    for k, v in SECRETS.items():
+        env["SPIN_VARIABLE_" + k.upper()] = v
+    spin_cmd = [args.spin, "up", "--listen", f"127.0.0.1:{spin_port}"]
+    for m in migrations:
+        spin_cmd += ["--sqlite", "@" + os.path.relpath(m, app)]
+    gw_cmd = [args.gateway, "up", "--from", os.path.join(app, "spin.toml"), "--no-build",
+              "--no-schedules", "--listen", f"127.0.0.1:{gw_port}",
+              "--admin-listen", f"127.0.0.1:{free_port()}", "--state-dir", os.path.join(work, "gw")]
+    for k, v in SECRETS.items():
+        gw_cmd += ["--variable", f"{k}={v}"]
+    logs = open(os.path.join(work, "servers.log"), "w")
+    spin = subprocess.Popen(spin_cmd, cwd=app, env=env, stdout=logs, stderr=logs)
+    gw = subprocess.Popen(gw_cmd, cwd=app, stdout=logs, stderr=logs)
+    bases = {"spin": f"http://127.0.0.1:{spin_port}", "gateway": f"http://127.0.0.1:{gw_port}"}
+    failures = 0
+    try:
+        wait_up(bases["spin"], spin, "spin")
+        wait_up(bases["gateway"], gw, "gateway")
+        for method, path in DEMO_ROUTES:
+            if "complaints" in path and not os.path.exists(os.path.join(ROOT, "functions", "complaints")):
+                continue
+            for name, base in bases.items():
+                status, _, raw = call(base, method, path, BOOTSTRAP)
+                if status >= 300:
+                    print(f"demo data {path} on {name}: {status} {raw[:200]!r}")
+        total = 0
+        for label, method, path, bearer, body in requests_to_compare():
+            total += 1
+            answers = {n: comparable(*call(b, method, path, bearer, body)) for n, b in bases.items()}
+            if answers["spin"] == answers["gateway"]:
+                status, _, content = answers["spin"]
+                code = content.get("code", "") if isinstance(content, dict) else ""
+                print(f"same  {status}  {label} {code}")
+            else:
+                failures += 1
+                print(f"DIFF  {label}: {method} {path}")
+                for n, a in answers.items():
+                    print(f"      {n}: {str(a)[:400]}")
+        print(f"{total - failures} of {total} answered identically ({work})")
+    finally:
+        for p in (spin, gw):
+            p.terminate()
+        for p in (spin, gw):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
