@@ -30,7 +30,14 @@ fn slow_wasm() -> PathBuf {
         .status()
         .unwrap();
     assert!(status.success());
-    workspace_root().join("target/wasm32-wasip2/release/tc_slow.wasm")
+    // Where that build put it: CARGO_TARGET_DIR (relative to where it ran) or target/.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(
+            || workspace_root().join("target"),
+            |d| workspace_root().join(d),
+        );
+    target.join("wasm32-wasip2/release/tc_slow.wasm")
 }
 
 /// Writes a manifest serving the `slow` test component under `/slow/...`.

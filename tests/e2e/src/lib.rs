@@ -15,6 +15,16 @@ pub fn workspace_root() -> PathBuf {
         .expect("workspace root")
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` (a build cache outside the
+/// clone; a relative one from the workspace root, where the builds these tests start
+/// run), else `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => workspace_root().join(dir),
+        _ => workspace_root().join("target"),
+    }
+}
+
 /// The component crates in a folder of the workspace: each sub-folder whose
 /// `Cargo.toml` builds a `cdylib` (discovered, so a new function or test component
 /// is built and testable without editing this file). Sorted by folder name.
@@ -67,8 +77,8 @@ pub fn build_test_components() {
 /// The path of a built test component.
 pub fn wasm(name: &str) -> PathBuf {
     build_test_components();
-    workspace_root()
-        .join("target/wasm32-wasip2/release")
+    target_dir()
+        .join("wasm32-wasip2/release")
         .join(format!("tc_{}.wasm", name.replace('-', "_")))
 }
 
@@ -135,8 +145,8 @@ pub fn build_functions() {
 /// The path of a built function.
 pub fn function_wasm(name: &str) -> PathBuf {
     build_functions();
-    workspace_root()
-        .join("target/wasm32-wasip2/wasm")
+    target_dir()
+        .join("wasm32-wasip2/wasm")
         .join(format!("{}.wasm", name.replace('-', "_")))
 }
 
