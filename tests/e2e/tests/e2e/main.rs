@@ -4,6 +4,7 @@
 mod api_keys;
 mod app_settings;
 mod chaining;
+mod complaints;
 mod faults;
 mod gateway_problems;
 mod given_up;

@@ -1,0 +1,82 @@
+//! The monthly analysis for the supervising office: the core's
+//! [`monthly_analysis`] of the cases received in a month (China Standard Time), as
+//! JSON, or as CSV with a UTF-8 BOM (`format=csv` or `Accept: text/csv`).
+
+use super::error::ComplaintsError;
+use super::party::{self, calendar, catalogue};
+use crate::store;
+use spin_sdk::http::Request;
+use time::{Date, OffsetDateTime, Time};
+use yingshang_core::calendar::CHINA_STANDARD_TIME;
+use yingshang_core::complaints::{Actor, CaseSummary, Month, monthly_analysis};
+use yingshang_core::query::param;
+use yingshang_kit::clock::unix_ms;
+use yingshang_kit::context::header;
+use yingshang_kit::responses::{json, raw};
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// The most cases one month's analysis reads.
+const MONTH_LIMIT: i64 = 200_000;
+
+fn midnight(date: Date) -> OffsetDateTime {
+    date.with_time(Time::MIDNIGHT)
+        .assume_offset(CHINA_STANDARD_TIME)
+}
+
+/// `GET /analysis/monthly?month=YYYY-MM[&format=json|csv]`.
+pub async fn monthly(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
+    let (caller, actor) = party::participant(ctx, db, req.headers()).await?;
+    if actor != Actor::Office {
+        ctx.log_denial(&caller.audit_actor(), "COMPLAINTS_OFFICE_ONLY");
+        return Err(ComplaintsError::OfficeOnly.into());
+    }
+    let query = req.uri().query();
+    let month = Month::parse(param(query, "month").unwrap_or_default())?;
+    let csv = match param(query, "format") {
+        Some("csv") => true,
+        Some("json") => false,
+        None => header(req.headers(), "accept").is_some_and(|a| a.contains("text/csv")),
+        Some(_) => {
+            return Err(ComplaintsError::Field {
+                field: "format",
+                zh: "须为 json 或 csv",
+                en: "must be json or csv",
+            }
+            .into());
+        }
+    };
+    let first = Date::from_calendar_date(month.year(), month.month(), 1)
+        .map_err(|e| ctx.internal("a month's first day", e))?;
+    let next = match month.month() {
+        time::Month::December => {
+            Date::from_calendar_date(month.year() + 1, time::Month::January, 1)
+        }
+        m => Date::from_calendar_date(month.year(), m.next(), 1),
+    }
+    .map_err(|e| ctx.internal("a month's end", e))?;
+    let cases = store::received_between(
+        db,
+        unix_ms(midnight(first)),
+        unix_ms(midnight(next)) - 1,
+        MONTH_LIMIT,
+    )
+    .await
+    .map_err(|e| ctx.internal("loading a month's cases", e))?;
+    let summaries: Vec<CaseSummary> = cases
+        .iter()
+        .map(|s| CaseSummary::of(&s.state, ctx.now, calendar()))
+        .collect();
+    let report = monthly_analysis(month, catalogue(), &summaries);
+    if csv {
+        let body = format!("\u{feff}{}", report.to_csv());
+        let name = format!("attachment; filename=\"complaints-{month}.csv\"");
+        return Ok(raw(
+            ctx,
+            200,
+            "text/csv; charset=utf-8",
+            body,
+            &[("content-disposition", name)],
+        ));
+    }
+    Ok(json(ctx, 200, &report))
+}

@@ -1,0 +1,84 @@
+//! The complaints API: the route table, authorization per route, and the handlers.
+//!
+//! | Method | Path (under `/api/complaints`) | Who |
+//! |---|---|---|
+//! | POST | `/cases` | enterprise token (qr, online; its own credit code), officer / agency staff token or agency key `complaints:handle` (phone, letter, visit); `Idempotency-Key` required |
+//! | GET | `/cases?status=&limit=&cursor=` | enterprise (own), department staff (lead or co-handler), supervising office (all) |
+//! | GET | `/cases/{id}` | the case's parties and handlers, the office; with deadlines and the caller's available actions |
+//! | POST | `/cases/{id}/actions` | `{"action": "...", ...}`; who may act is the core's rule table |
+//! | POST | `/cases/{id}/attachments/slots` | a party of an open case: an upload slot (type, size, SHA-256) and its presigned PUT |
+//! | POST | `/cases/{id}/attachments` | the same caller: `{"slot": …}` after the PUT; checked from the bytes, at most 9 |
+//! | GET | `/cases/{id}/attachments/{n}` | the case's parties and handlers: a presigned GET for 5 minutes |
+//! | POST | `/cases/{id}/typical` | the supervising office: `{"summary", "solution"}` of a closed, tagged case, anonymised by the core |
+//! | GET | `/typical` | anyone: published typical cases (no enterprise data) |
+//! | GET | `/analysis/monthly?month=YYYY-MM[&format=csv]` | the supervising office: JSON, or CSV with a UTF-8 BOM (also `Accept: text/csv`) |
+//! | POST | `/sweep` | agency key `complaints:sweep` (schedule): accepts by rule, answers the warnings |
+//! | GET | `/warnings` | the supervising office (token of `yingshang-office` staff, or the bootstrap key) |
+//! | GET | `/open311/v2/discovery.{json,xml}`, `/services.{json,xml}`, `/services/{code}.{json,xml}`, `/requests.{json,xml}`, `/requests/{id}.{json,xml}` | anyone (no enterprise data) |
+//! | POST | `/open311/v2/requests.{json,xml}` | form with `api_key` (agency key `complaints:handle` or the bootstrap key) |
+//! | POST | `/demo-data` | agency key `complaints:demo` (on start; seeds only an empty ledger) |
+//! | POST | `/idempotency/expire` | agency key `platform:maintain` (schedule; the kit's) |
+//!
+//! A staff token's department is its `org` (the agency); an agency key's department is
+//! its agency, and the bootstrap key acts as the supervising office.
+
+mod actions;
+mod analysis;
+mod attachments;
+mod cases;
+mod demo;
+mod dto;
+mod error;
+mod open311;
+mod open311_map;
+mod party;
+mod sweep;
+mod typical;
+
+use yingshang_kit::route;
+use yingshang_kit::router::Route;
+
+/// Where the routes live.
+pub const BASE_PATH: &str = "/api/complaints";
+/// Staff systems: filing for phone, letter and visit, and handling cases.
+pub const SCOPE_HANDLE: &str = "complaints:handle";
+/// Demo data for `yingshang up`.
+pub const SCOPE_DEMO: &str = "complaints:demo";
+/// The deadline sweep.
+pub const SCOPE_SWEEP: &str = "complaints:sweep";
+
+/// The route table.
+pub const ROUTES: &[Route] = &[
+    route!(POST "/cases" => |c| cases::create(c.ctx, c.db, c.req)),
+    route!(GET "/cases" => |c| cases::list(c.ctx, c.db, c.req)),
+    route!(GET "/cases/{id}" => |c| cases::show(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/cases/{id}/actions" => |c| actions::act(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/cases/{id}/attachments/slots" => |c| attachments::slot(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/cases/{id}/attachments" => |c| attachments::attach(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/cases/{id}/attachments/{n}" => |c| attachments::link(c.ctx, c.db, c.req, c.params.get("id"), c.params.get("n"))),
+    route!(POST "/cases/{id}/typical" => |c| typical::publish(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/typical" => |c| typical::list(c.ctx, c.db)),
+    route!(GET "/analysis/monthly" => |c| analysis::monthly(c.ctx, c.db, c.req)),
+    route!(POST "/sweep" => |c| sweep::sweep(c.ctx, c.db, c.req)),
+    route!(GET "/warnings" => |c| sweep::warnings(c.ctx, c.db, c.req)),
+    route!(GET "/open311/v2/{doc}" => |c| open311::get_root(c.ctx, c.db, c.req, c.params.get("doc"))),
+    route!(POST "/open311/v2/{doc}" => |c| open311::post(c.ctx, c.db, c.req, c.params.get("doc"))),
+    route!(GET "/open311/v2/services/{doc}" => |c| open311::service(c.ctx, c.params.get("doc"))),
+    route!(GET "/open311/v2/requests/{doc}" => |c| open311::request(c.ctx, c.db, c.params.get("doc"))),
+    route!(POST "/demo-data" => |c| demo::load(c.ctx, c.db, c.req)),
+    // The platform's idempotency records expire on every function's schedule.
+    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
+];
+
+/// `scheme://host[:port]` the caller reached us at, from `spin-full-url`: Spin and
+/// the gateway both set it from the request's Host, while the Host header itself is
+/// one the WASI host may keep from the guest. An `x-forwarded-proto` from the proxy in
+/// front says whether the caller used https.
+fn origin(req: &spin_sdk::http::Request) -> String {
+    let header = |name| yingshang_kit::context::header(req.headers(), name);
+    let full = header("spin-full-url").unwrap_or("http://localhost/");
+    let (scheme, rest) = full.split_once("://").unwrap_or(("http", "localhost/"));
+    let authority = rest.split('/').next().unwrap_or("localhost");
+    let scheme = header("x-forwarded-proto").unwrap_or(scheme);
+    format!("{scheme}://{authority}")
+}

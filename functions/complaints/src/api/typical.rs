@@ -1,0 +1,97 @@
+//! Typical cases (典型案例): the supervising office publishes a closed, tagged case
+//! with a summary and a solution, anonymised by the core; anyone may list them (no
+//! enterprise data: the core redacts the credit code and names, and the published
+//! record carries neither the case id nor the enterprise).
+
+use super::error::ComplaintsError;
+use super::party::{self, catalogue};
+use crate::store;
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::Request;
+use time::OffsetDateTime;
+use yingshang_core::complaints::{Actor, Solution, Summary, TypicalCase, publish_typical};
+use yingshang_core::security::audit::AuditEntry;
+use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
+use yingshang_kit::clock::unix_ms;
+use yingshang_kit::ids::ulid;
+use yingshang_kit::responses::json;
+use yingshang_kit::tx::{self, TxError};
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// The most typical cases one list answers.
+const LIST_LIMIT: i64 = 200;
+
+/// `POST /cases/{id}/typical`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    summary: String,
+    solution: String,
+}
+
+/// A published typical case as listed.
+#[derive(Debug, Serialize, Deserialize)]
+struct Published<T> {
+    id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    published_at: OffsetDateTime,
+    #[serde(flatten)]
+    case: T,
+}
+
+/// `POST /cases/{id}/typical` (the supervising office).
+pub async fn publish(
+    ctx: &RequestContext,
+    db: &Db,
+    req: Request,
+    id: &str,
+) -> Result<Answer, Failure> {
+    let (caller, actor) = party::participant(ctx, db, req.headers()).await?;
+    if actor != Actor::Office {
+        ctx.log_denial(&caller.audit_actor(), "COMPLAINTS_OFFICE_ONLY");
+        return Err(ComplaintsError::OfficeOnly.into());
+    }
+    let stored = party::readable(ctx, db, &actor, id).await?;
+    let (parts, body) = req.into_parts();
+    let request: PublishRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
+    let summary = Summary::parse_at(&request.summary, "summary")?;
+    let solution = Solution::parse_at(&request.solution, "solution")?;
+    let typical: TypicalCase =
+        publish_typical(&stored.state, catalogue(), &summary, &solution, &[])?;
+    let published = Published {
+        id: ulid(ctx.now),
+        published_at: ctx.now,
+        case: typical,
+    };
+    let body =
+        serde_json::to_string(&published).map_err(|e| ctx.internal("writing a typical case", e))?;
+    let entry = AuditEntry::new(
+        caller.audit_actor(),
+        "complaints.case.publish_typical",
+        format!("complaints/case/{id}"),
+        ctx.now,
+        None,
+        Some(&serde_json::json!({ "typical": published.id })),
+    );
+    tx::in_transaction(ctx, db, "publishing a typical case", async |db: &Db| {
+        if !store::insert_typical(db, &published.id, id, &body, unix_ms(ctx.now)).await? {
+            return Err(TxError::Refused(ComplaintsError::AlreadyPublished.into()));
+        }
+        yingshang_kit::audit::record(ctx, db, &entry).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(json(ctx, 201, &published))
+}
+
+/// `GET /typical`: every published typical case, newest first (public).
+pub async fn list(ctx: &RequestContext, db: &Db) -> Result<Answer, Failure> {
+    let cases = store::typical(db, LIST_LIMIT)
+        .await
+        .map_err(|e| ctx.internal("listing typical cases", e))?;
+    Ok(json(
+        ctx,
+        200,
+        &serde_json::json!({ "typical_cases": cases }),
+    ))
+}
