@@ -15,8 +15,12 @@ use yingshang_kit::context::header;
 use yingshang_kit::responses::{json, raw};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
-/// The most cases one month's analysis reads.
-const MONTH_LIMIT: i64 = 200_000;
+/// Cases read per page: a month of a large ledger is tens of thousands of cases, and
+/// their full states do not fit an instance's memory at once; their summaries do.
+const PAGE: i64 = 2_000;
+/// The most cases one month's analysis counts; a month beyond it is refused rather
+/// than reported from part of its cases.
+const MONTH_LIMIT: usize = 2_000_000;
 
 fn midnight(date: Date) -> OffsetDateTime {
     date.with_time(Time::MIDNIGHT)
@@ -54,18 +58,32 @@ pub async fn monthly(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answ
         m => Date::from_calendar_date(month.year(), m.next(), 1),
     }
     .map_err(|e| ctx.internal("a month's end", e))?;
-    let cases = store::received_between(
-        db,
-        unix_ms(midnight(first)),
-        unix_ms(midnight(next)) - 1,
-        MONTH_LIMIT,
-    )
-    .await
-    .map_err(|e| ctx.internal("loading a month's cases", e))?;
-    let summaries: Vec<CaseSummary> = cases
-        .iter()
-        .map(|s| CaseSummary::of(&s.state, ctx.now, calendar()))
-        .collect();
+    let (from, to) = (unix_ms(midnight(first)), unix_ms(midnight(next)) - 1);
+    let mut summaries: Vec<CaseSummary> = Vec::new();
+    let mut before = (to + 1, String::new());
+    loop {
+        let page = store::received_page(db, from, &before, PAGE)
+            .await
+            .map_err(|e| ctx.internal("loading a month's cases", e))?;
+        let Some(last) = page.last() else { break };
+        before = (
+            unix_ms(last.state.received_at),
+            last.state.id.as_str().to_owned(),
+        );
+        let full = page.len() as i64 == PAGE;
+        summaries.extend(
+            page.iter()
+                .map(|s| CaseSummary::of(&s.state, ctx.now, calendar())),
+        );
+        if summaries.len() > MONTH_LIMIT {
+            return Err(ctx
+                .internal("a month's analysis", "more cases than MONTH_LIMIT")
+                .into());
+        }
+        if !full {
+            break;
+        }
+    }
     let report = monthly_analysis(month, catalogue(), &summaries);
     if csv {
         let body = format!("\u{feff}{}", report.to_csv());

@@ -11,6 +11,7 @@
 //! | GET | `/cases/{id}/attachments/{n}` | the case's parties and handlers: a presigned GET for 5 minutes |
 //! | POST | `/cases/{id}/typical` | the supervising office: `{"summary", "solution"}` of a closed, tagged case, anonymised by the core |
 //! | GET | `/typical` | anyone: published typical cases (no enterprise data) |
+//! | GET | `/typical/suggestions` | the supervising office: problem keys with at least the catalogue's `typical_case_threshold` (3) closed cases and no published typical case, each with its categories, case count and case ids |
 //! | GET | `/analysis/monthly?month=YYYY-MM[&format=csv]` | the supervising office: JSON, or CSV with a UTF-8 BOM (also `Accept: text/csv`) |
 //! | POST | `/sweep` | agency key `complaints:sweep` (schedule): accepts by rule, answers the warnings |
 //! | GET | `/warnings` | the supervising office (token of `yingshang-office` staff, or the bootstrap key) |
@@ -58,6 +59,7 @@ pub const ROUTES: &[Route] = &[
     route!(GET "/cases/{id}/attachments/{n}" => |c| attachments::link(c.ctx, c.db, c.req, c.params.get("id"), c.params.get("n"))),
     route!(POST "/cases/{id}/typical" => |c| typical::publish(c.ctx, c.db, c.req, c.params.get("id"))),
     route!(GET "/typical" => |c| typical::list(c.ctx, c.db)),
+    route!(GET "/typical/suggestions" => |c| typical::suggestions(c.ctx, c.db, c.req)),
     route!(GET "/analysis/monthly" => |c| analysis::monthly(c.ctx, c.db, c.req)),
     route!(POST "/sweep" => |c| sweep::sweep(c.ctx, c.db, c.req)),
     route!(GET "/warnings" => |c| sweep::warnings(c.ctx, c.db, c.req)),

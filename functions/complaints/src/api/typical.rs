@@ -1,15 +1,20 @@
 //! Typical cases (典型案例): the supervising office publishes a closed, tagged case
 //! with a summary and a solution, anonymised by the core; anyone may list them (no
 //! enterprise data: the core redacts the credit code and names, and the published
-//! record carries neither the case id nor the enterprise).
+//! record carries neither the case id nor the enterprise). The office is also told
+//! which classes of problem call for one: the core's [`publish_suggestions`] over the
+//! closed, tagged cases whose key has no published typical case yet.
 
 use super::error::ComplaintsError;
-use super::party::{self, catalogue};
+use super::party::{self, calendar, catalogue};
 use crate::store;
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::OffsetDateTime;
-use yingshang_core::complaints::{Actor, Solution, Summary, TypicalCase, publish_typical};
+use yingshang_core::complaints::{
+    Actor, CaseId, CaseSummary, CategoryCode, ProblemKey, Solution, Summary, TypicalCase,
+    publish_suggestions, publish_typical,
+};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::unix_ms;
@@ -20,6 +25,12 @@ use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// The most typical cases one list answers.
 const LIST_LIMIT: i64 = 200;
+/// Closed, tagged cases read per page (their full states; only summaries are kept).
+const PAGE: i64 = 2_000;
+/// The most closed, tagged cases (newest first) the suggestions count.
+const CLOSED_LIMIT: usize = 100_000;
+/// The most published typical cases (newest first) whose keys are no longer suggested.
+const PUBLISHED_LIMIT: i64 = 10_000;
 
 /// `POST /cases/{id}/typical`.
 #[derive(Debug, Deserialize)]
@@ -37,6 +48,28 @@ struct Published<T> {
     published_at: OffsetDateTime,
     #[serde(flatten)]
     case: T,
+}
+
+/// A class of problems enough closed cases share to publish one of them.
+#[derive(Debug, Serialize)]
+struct SuggestionView {
+    problem_key: ProblemKey,
+    /// The categories of its cases (one, as a rule).
+    categories: Vec<CategoryCode>,
+    case_count: usize,
+    /// The cases, in id order: any of them may be published.
+    cases: Vec<CaseId>,
+}
+
+/// `GET /typical/suggestions`.
+#[derive(Debug, Serialize)]
+struct SuggestionsAnswer {
+    /// The catalogue's `typical_case_threshold`.
+    threshold: u32,
+    /// The most frequent first, then by key.
+    suggestions: Vec<SuggestionView>,
+    /// `true` if [`CLOSED_LIMIT`] was reached: older closed, tagged cases were not counted.
+    truncated: bool,
 }
 
 /// `POST /cases/{id}/typical` (the supervising office).
@@ -93,5 +126,63 @@ pub async fn list(ctx: &RequestContext, db: &Db) -> Result<Answer, Failure> {
         ctx,
         200,
         &serde_json::json!({ "typical_cases": cases }),
+    ))
+}
+
+/// `GET /typical/suggestions` (the supervising office): the problem keys shared by at
+/// least the catalogue's threshold of closed cases, none of them published yet.
+pub async fn suggestions(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
+    let (caller, actor) = party::participant(ctx, db, req.headers()).await?;
+    if actor != Actor::Office {
+        ctx.log_denial(&caller.audit_actor(), "COMPLAINTS_OFFICE_ONLY");
+        return Err(ComplaintsError::OfficeOnly.into());
+    }
+    let published = store::published_keys(db, PUBLISHED_LIMIT)
+        .await
+        .map_err(|e| ctx.internal("loading published problem keys", e))?;
+    let mut summaries: Vec<CaseSummary> = Vec::new();
+    let mut before = (i64::MAX, String::new());
+    let mut truncated = false;
+    loop {
+        let page = store::closed_tagged_page(db, &before, PAGE)
+            .await
+            .map_err(|e| ctx.internal("loading closed, tagged cases", e))?;
+        let Some(last) = page.last() else { break };
+        before = (
+            unix_ms(last.state.received_at),
+            last.state.id.as_str().to_owned(),
+        );
+        let full = i64::try_from(page.len()).unwrap_or(i64::MAX) >= PAGE;
+        summaries.extend(
+            page.iter()
+                .map(|s| CaseSummary::of(&s.state, ctx.now, calendar())),
+        );
+        if summaries.len() >= CLOSED_LIMIT {
+            truncated = full;
+            summaries.truncate(CLOSED_LIMIT);
+            break;
+        }
+        if !full {
+            break;
+        }
+    }
+    let threshold = catalogue().rules().typical_case_threshold;
+    let suggestions = publish_suggestions(&summaries, threshold, &published)
+        .into_iter()
+        .map(|s| SuggestionView {
+            problem_key: s.problem_key,
+            categories: s.categories.into_iter().collect(),
+            case_count: s.cases.len(),
+            cases: s.cases,
+        })
+        .collect();
+    Ok(json(
+        ctx,
+        200,
+        &SuggestionsAnswer {
+            threshold,
+            suggestions,
+            truncated,
+        },
     ))
 }

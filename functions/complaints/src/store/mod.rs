@@ -3,7 +3,9 @@
 //! `CaseState` in JSON with the columns lists and sweeps filter on beside it; the
 //! co-handler table is rewritten with every save so that it never drifts.
 
-use yingshang_core::complaints::{CaseState, Status};
+use std::collections::BTreeSet;
+
+use yingshang_core::complaints::{CaseState, ProblemKey, Status};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::{self, Db, DbError, Row, corrupt};
 
@@ -205,6 +207,34 @@ pub async fn received_between(
     rows.iter().map(stored).collect()
 }
 
+/// One page of the cases received from `$1` on, newest first, before the case
+/// received at `$2` with id `$3` (keyset paging: each page is an index range).
+const SELECT_RECEIVED_PAGE: &str = "SELECT state, version FROM complaints_cases \
+     WHERE received_at >= $1 AND (received_at < $2 OR (received_at = $2 AND id < $3)) \
+     ORDER BY received_at DESC, id DESC LIMIT $4";
+
+/// Up to `limit` cases received at or after `from_ms` and before `before`, newest
+/// first. Start with `(to_ms + 1, "")` for every case received up to `to_ms`.
+pub async fn received_page(
+    db: &Db,
+    from_ms: i64,
+    before: &Cursor,
+    limit: i64,
+) -> Result<Vec<Stored>, DbError> {
+    let rows = db
+        .query(
+            SELECT_RECEIVED_PAGE,
+            vec![
+                db::int(from_ms),
+                db::int(before.0),
+                db::text(before.1.as_str()),
+                db::int(limit),
+            ],
+        )
+        .await?;
+    rows.iter().map(stored).collect()
+}
+
 const INSERT_TYPICAL: &str = "INSERT INTO complaints_typical (id, case_id, body, published_at) \
      VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING";
 const SELECT_TYPICAL: &str =
@@ -238,6 +268,50 @@ pub async fn typical(db: &Db, limit: i64) -> Result<Vec<serde_json::Value>, DbEr
     rows.iter()
         .map(|r| {
             serde_json::from_str(&r.text(0)?).map_err(|e| corrupt("complaints_typical.body", e))
+        })
+        .collect()
+}
+
+const SELECT_CLOSED_TAGGED_PAGE: &str = "SELECT state, version FROM complaints_cases \
+     WHERE status = 'closed' AND problem_key IS NOT NULL \
+     AND (received_at < $1 OR (received_at = $1 AND id < $2)) \
+     ORDER BY received_at DESC, id DESC LIMIT $3";
+const SELECT_TYPICAL_KEYS: &str =
+    "SELECT body FROM complaints_typical ORDER BY published_at DESC, id DESC LIMIT $1";
+
+/// Up to `limit` closed cases tagged with a problem key, newest first, received
+/// before `before` (keyset paging; start with `(i64::MAX, "")`).
+pub async fn closed_tagged_page(
+    db: &Db,
+    before: &Cursor,
+    limit: i64,
+) -> Result<Vec<Stored>, DbError> {
+    let rows = db
+        .query(
+            SELECT_CLOSED_TAGGED_PAGE,
+            vec![
+                db::int(before.0),
+                db::text(before.1.as_str()),
+                db::int(limit),
+            ],
+        )
+        .await?;
+    rows.iter().map(stored).collect()
+}
+
+/// The problem keys of the published typical cases (as published: a case tagged
+/// again after publication does not move its key), of the newest `limit`.
+pub async fn published_keys(db: &Db, limit: i64) -> Result<BTreeSet<ProblemKey>, DbError> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        problem_key: ProblemKey,
+    }
+    let rows = db.query(SELECT_TYPICAL_KEYS, vec![db::int(limit)]).await?;
+    rows.iter()
+        .map(|r| {
+            serde_json::from_str::<Body>(&r.text(0)?)
+                .map(|b| b.problem_key)
+                .map_err(|e| corrupt("complaints_typical.body", e))
         })
         .collect()
 }

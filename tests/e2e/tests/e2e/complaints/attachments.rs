@@ -5,6 +5,7 @@
 
 use super::*;
 use sha2::{Digest as _, Sha256};
+use yingshang_e2e::S3Target;
 
 fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -33,6 +34,27 @@ async fn presigned_put(upload: &Value, body: Vec<u8>) -> StatusCode {
 }
 
 impl Complaints {
+    /// Asks for a slot and uploads `bytes` declared as `content_type`; answers the slot.
+    async fn upload(&self, who: &Who, id: &str, content_type: &str, bytes: Vec<u8>) -> Value {
+        let request = json!({ "content_type": content_type, "size": bytes.len(), "sha256": hex_sha256(&bytes) });
+        let (s, issued) = self
+            .post_as(who, &format!("/cases/{id}/attachments/slots"), &request)
+            .await;
+        assert_eq!(s, 201, "{issued}");
+        assert!(presigned_put(&issued["upload"], bytes).await.is_success());
+        issued["slot"].clone()
+    }
+
+    /// Attaches an uploaded slot.
+    async fn attach_slot(&self, who: &Who, id: &str, slot: &Value) -> (StatusCode, Value) {
+        self.post_as(
+            who,
+            &format!("/cases/{id}/attachments"),
+            &json!({ "slot": slot }),
+        )
+        .await
+    }
+
     /// Asks for a slot, uploads `bytes` declared as `content_type`, attaches it.
     async fn attach(
         &self,
@@ -41,19 +63,26 @@ impl Complaints {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> (StatusCode, Value) {
-        let request = json!({ "content_type": content_type, "size": bytes.len(), "sha256": hex_sha256(&bytes) });
-        let (s, issued) = self
-            .post_as(who, &format!("/cases/{id}/attachments/slots"), &request)
-            .await;
-        assert_eq!(s, 201, "{issued}");
-        assert!(presigned_put(&issued["upload"], bytes).await.is_success());
-        self.post_as(
-            who,
-            &format!("/cases/{id}/attachments"),
-            &json!({ "slot": issued["slot"] }),
-        )
-        .await
+        let slot = self.upload(who, id, content_type, bytes).await;
+        self.attach_slot(who, id, &slot).await
     }
+
+    /// A native client on the gateway's embedded object store.
+    fn object_store(&self) -> aws_sdk_s3::Client {
+        crate::storage::s3_client(&S3Target::embedded(&self.app, BUCKET))
+    }
+}
+
+/// The bucket of [`APP`].
+const BUCKET: &str = "complaints-e2e";
+
+/// The keys in the embedded store's bucket.
+async fn stored_keys(s3: &aws_sdk_s3::Client) -> Vec<String> {
+    let page = s3.list_objects_v2().bucket(BUCKET).send().await.unwrap();
+    page.contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -67,9 +96,23 @@ async fn photos_attach_by_their_bytes_and_only_parties_read_them() {
     assert_eq!(v["case"]["attachments"][0]["kind"], "png");
     assert_eq!(v["case"]["attachments"][0]["size"], png().len());
 
-    // A text file calling itself a JPEG: refused from its bytes, the case unchanged.
+    let photo = v["case"]["attachments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A text file calling itself a JPEG: refused from its bytes, the case unchanged,
+    // and the uploaded object deleted from the store (it was there after the PUT).
+    let s3 = c.object_store();
     let fake = b"this is not a photo, just text named photo.jpg".to_vec();
-    let (s, p) = c.attach(&acme, &id, "image/jpeg", fake).await;
+    let slot = c.upload(&acme, &id, "image/jpeg", fake).await;
+    let fake_key = slot["key"].as_str().unwrap().to_owned();
+    let mut before = stored_keys(&s3).await;
+    before.sort();
+    let mut both = vec![photo.clone(), fake_key.clone()];
+    both.sort();
+    assert_eq!(before, both, "the fake upload landed in the store");
+    let (s, p) = c.attach_slot(&acme, &id, &slot).await;
     assert_eq!(
         (s.as_u16(), p["code"].as_str()),
         (415, Some("COMPLAINTS_ATTACHMENT_TYPE_NOT_ALLOWED")),
@@ -78,6 +121,14 @@ async fn photos_attach_by_their_bytes_and_only_parties_read_them() {
     assert_eq!(p["errors"][0]["pointer"], "/attachments/1");
     let (_, v) = c.case(&acme, &id).await;
     assert_eq!(v["case"]["attachments"].as_array().unwrap().len(), 1);
+    let gone = s3.head_object().bucket(BUCKET).key(&fake_key).send().await;
+    assert_eq!(
+        gone.expect_err("the refused object is deleted")
+            .raw_response()
+            .map(|r| r.status().as_u16()),
+        Some(404)
+    );
+    assert_eq!(stored_keys(&s3).await, [photo]);
     // A type the policy does not take is refused at the slot.
     let (s, _) = c
         .post_as(&acme, &format!("/cases/{id}/attachments/slots"), &json!({ "content_type": "application/pdf", "size": 10, "sha256": hex_sha256(b"0123456789") }))
