@@ -14,6 +14,8 @@ Scenarios:
           paid session per socket (operator API, payment-channel signature), then post
           signed readings; verify the billing through the API afterwards
   get     GET the paths of --paths FILE (one per line, cycled)
+  post    POST the JSON of --body FILE to --path, each with its own Idempotency-Key
+          (a new record per request: the write path of an intake)
 
 Load (closed loop unless --rate is given):
   --connections N      keep-alive HTTP/1.1 connections (default 32)
@@ -33,7 +35,11 @@ meter:
 
 get:
   --paths FILE         paths, one per line
-  --header 'k: v'      a header on every request (repeatable)
+  --header 'k: v'      a header on every request (repeatable; also for post)
+
+post:
+  --path PATH          the path to POST to
+  --body FILE          the JSON body of every request
 
 Output: one JSON line on stdout, a human summary on stderr. Exit code 1 if the
 meter verification fails.
@@ -46,6 +52,8 @@ pub enum Scenario {
     Meter,
     /// GETs of a list of paths.
     Get,
+    /// POSTs of one JSON body, each with its own idempotency key.
+    Post,
 }
 
 /// Everything the command line says.
@@ -67,8 +75,12 @@ pub struct Args {
     pub meter: MeterArgs,
     /// GET scenario: the paths file.
     pub paths: Option<PathBuf>,
-    /// GET scenario: extra headers.
+    /// GET and POST scenarios: extra headers.
     pub headers: Vec<(String, String)>,
+    /// POST scenario: the path.
+    pub post_path: Option<String>,
+    /// POST scenario: the body file.
+    pub body: Option<PathBuf>,
 }
 
 /// The meter scenario's settings.
@@ -104,6 +116,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
     let scenario = match it.next().as_deref() {
         Some("meter") => Scenario::Meter,
         Some("get") => Scenario::Get,
+        Some("post") => Scenario::Post,
         Some("--help" | "-h") | None => bail!("{USAGE}"),
         Some(other) => bail!("unknown scenario `{other}`\n\n{USAGE}"),
     };
@@ -122,6 +135,8 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
         },
         paths: None,
         headers: Vec::new(),
+        post_path: None,
+        body: None,
     };
     while let Some(flag) = it.next() {
         if flag == "--help" || flag == "-h" {
@@ -152,6 +167,8 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
             "--step-wh" => a.meter.step_wh = num(&value)?,
             "--run-id" => a.meter.run_id = Some(num(&value)? as u32 % 100_000),
             "--paths" => a.paths = Some(PathBuf::from(value)),
+            "--path" => a.post_path = Some(value),
+            "--body" => a.body = Some(PathBuf::from(value)),
             "--header" => {
                 let (k, v) = value
                     .split_once(':')
@@ -166,6 +183,12 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
         "--url http://host:port is required"
     );
     anyhow::ensure!(a.connections > 0, "--connections must be > 0");
+    if a.scenario == Scenario::Post {
+        anyhow::ensure!(
+            a.post_path.as_deref().is_some_and(|p| p.starts_with('/')) && a.body.is_some(),
+            "post needs --path /… and --body FILE"
+        );
+    }
     if a.scenario == Scenario::Meter {
         anyhow::ensure!(
             a.meter.meters >= a.connections,
@@ -183,6 +206,19 @@ mod tests {
 
     fn argv(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn parses_a_post_run_and_needs_its_path_and_body() {
+        let a = parse(argv(
+            "post --url http://127.0.0.1:1 --path /api/complaints/cases --body b.json --header k:v",
+        ))
+        .unwrap();
+        assert_eq!(a.scenario, Scenario::Post);
+        assert_eq!(a.post_path.as_deref(), Some("/api/complaints/cases"));
+        assert_eq!(a.body, Some(PathBuf::from("b.json")));
+        assert!(parse(argv("post --url http://127.0.0.1:1 --body b.json")).is_err());
+        assert!(parse(argv("post --url http://127.0.0.1:1 --path /x")).is_err());
     }
 
     #[test]

@@ -76,6 +76,20 @@ async fn run(a: Args) -> anyhow::Result<bool> {
             let (_, stats, from) = load(&a, &authority, lanes).await;
             (stats, from, None)
         }
+        Scenario::Post => {
+            let (path, file) = (a.post_path.clone(), a.body.clone());
+            let (Some(path), Some(file)) = (path, file) else {
+                anyhow::bail!("post needs --path and --body");
+            };
+            let body = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("while reading {}: {e}", file.display()))?;
+            let run = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            let lanes = get::post_lanes(path, body, a.headers.clone(), a.connections, run);
+            let (_, stats, from) = load(&a, &authority, lanes).await;
+            (stats, from, None)
+        }
     };
     let sent = stats.sent_total;
     let summary = stats.summary(from, a.duration);
@@ -83,6 +97,7 @@ async fn run(a: Args) -> anyhow::Result<bool> {
     out["scenario"] = json!(match a.scenario {
         Scenario::Meter => "meter",
         Scenario::Get => "get",
+        Scenario::Post => "post",
     });
     out["mode"] = mode["mode"].clone();
     out["rate"] = mode.get("rate").cloned().unwrap_or(serde_json::Value::Null);
