@@ -184,6 +184,8 @@ def requests_to_compare():
             dict(filing, enterprise="91350100M000100Y43")
         yield "complaints office list", "GET", "/api/complaints/cases?limit=3", BOOTSTRAP, None
         yield "complaints warnings", "GET", "/api/complaints/warnings", BOOTSTRAP, None
+        yield "complaints suggestions", "GET", "/api/complaints/typical/suggestions", BOOTSTRAP, None
+        yield "complaints suggestions refused", "GET", "/api/complaints/typical/suggestions", enterprise, None
         yield "complaints analysis", "GET", "/api/complaints/analysis/monthly?month=2026-11", BOOTSTRAP, None
         yield "complaints analysis csv", "GET", "/api/complaints/analysis/monthly?month=2026-11&format=csv", BOOTSTRAP, None
         yield "complaints open311 requests", "GET", "/api/complaints/open311/v2/requests.xml", None, None
