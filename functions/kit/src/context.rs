@@ -68,3 +68,15 @@ pub fn path_and_query(req: &Request) -> String {
         .path_and_query()
         .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned())
 }
+
+/// `scheme://host[:port]` the caller reached us at, from `spin-full-url`: Spin and
+/// the gateway both set it from the request's Host, while the Host header itself is
+/// one the WASI host may keep from the guest. An `x-forwarded-proto` from the proxy in
+/// front says whether the caller used https.
+pub fn origin(req: &Request) -> String {
+    let full = header(req.headers(), "spin-full-url").unwrap_or("http://localhost/");
+    let (scheme, rest) = full.split_once("://").unwrap_or(("http", "localhost/"));
+    let authority = rest.split('/').next().unwrap_or("localhost");
+    let scheme = header(req.headers(), "x-forwarded-proto").unwrap_or(scheme);
+    format!("{scheme}://{authority}")
+}

@@ -97,12 +97,11 @@ fn replay(ctx: &RequestContext, r: StoredResponse) -> Answer {
     let content_type = r
         .content_type
         .unwrap_or_else(|| "application/octet-stream".to_owned());
-    let body = String::from_utf8_lossy(&r.body).into_owned();
     raw(
         ctx,
         r.status,
         &content_type,
-        body,
+        r.body,
         &[("idempotent-replayed", "true".to_owned())],
     )
 }

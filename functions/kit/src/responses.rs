@@ -9,8 +9,52 @@ use yingshang_core::problem::{
     ApiError, JSON_CONTENT_TYPE, Lang, PROBLEM_CONTENT_TYPE, Problem, RequestError,
 };
 
-/// What every handler answers: an HTTP response with a text body.
-pub type Answer = Response<String>;
+/// What every handler answers: an HTTP response with its whole body in memory.
+pub type Answer = Response<Body>;
+
+/// An answer's body: text (JSON, CSV, XML) or bytes (a PNG), sent as one frame.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body(Vec<u8>);
+
+impl Body {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Body {
+        Body(text.into_bytes())
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Body {
+        Body(bytes)
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        let data = std::mem::take(&mut self.0);
+        std::task::Poll::Ready((!data.is_empty()).then(|| Ok(http_body::Frame::data(data.into()))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.0.len() as u64)
+    }
+}
 
 /// A JSON answer with `status`.
 pub fn json<T: Serialize + ?Sized>(ctx: &RequestContext, status: u16, value: &T) -> Answer {
@@ -31,7 +75,7 @@ pub fn raw(
     ctx: &RequestContext,
     status: u16,
     content_type: &str,
-    body: String,
+    body: impl Into<Body>,
     headers: &[(&str, String)],
 ) -> Answer {
     let mut builder = Response::builder()
@@ -42,9 +86,9 @@ pub fn raw(
     for (name, value) in headers {
         builder = builder.header(*name, value.as_str());
     }
-    builder.body(body).unwrap_or_else(|_| {
+    builder.body(body.into()).unwrap_or_else(|_| {
         // Only an invalid header could fail; answer a bare 500 rather than panic.
-        let mut r = Response::new(String::new());
+        let mut r = Response::new(Body::default());
         *r.status_mut() = spin_sdk::http::StatusCode::INTERNAL_SERVER_ERROR;
         r
     })

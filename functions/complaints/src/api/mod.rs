@@ -72,15 +72,8 @@ pub const ROUTES: &[Route] = &[
     route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];
 
-/// `scheme://host[:port]` the caller reached us at, from `spin-full-url`: Spin and
-/// the gateway both set it from the request's Host, while the Host header itself is
-/// one the WASI host may keep from the guest. An `x-forwarded-proto` from the proxy in
-/// front says whether the caller used https.
+/// `scheme://host[:port]` the caller reached us at (the kit's reading of Spin's
+/// `spin-full-url`).
 fn origin(req: &spin_sdk::http::Request) -> String {
-    let header = |name| yingshang_kit::context::header(req.headers(), name);
-    let full = header("spin-full-url").unwrap_or("http://localhost/");
-    let (scheme, rest) = full.split_once("://").unwrap_or(("http", "localhost/"));
-    let authority = rest.split('/').next().unwrap_or("localhost");
-    let scheme = header("x-forwarded-proto").unwrap_or(scheme);
-    format!("{scheme}://{authority}")
+    yingshang_kit::context::origin(req)
 }
