@@ -6,6 +6,7 @@
 //! the top level.
 
 pub mod calendar;
+pub mod checkin;
 pub mod codes;
 pub mod complaints;
 pub mod metering;

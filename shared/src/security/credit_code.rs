@@ -131,6 +131,19 @@ impl CreditCode {
         Ok(CreditCode(upper))
     }
 
+    /// Completes the first 17 characters of a code with their GB 32100 check
+    /// character, e.g. to make valid demo or test codes: `None` when they are not 17
+    /// characters of the alphabet (ASCII lower case is accepted) or positions 3–8 are
+    /// not digits.
+    pub fn complete(first17: &str) -> Option<CreditCode> {
+        let upper = first17.to_ascii_uppercase();
+        if upper.len() != 17 {
+            return None;
+        }
+        let check = check_char(upper.as_bytes())?;
+        CreditCode::parse(&format!("{upper}{check}")).ok()
+    }
+
     /// The code as text (18 upper-case characters).
     pub fn as_str(&self) -> &str {
         &self.0
@@ -218,6 +231,30 @@ mod tests {
             Err(CreditCodeError::Character { position: 1 })
         );
         assert_eq!(CreditCodeError::Region.code(), "USCC_REGION");
+    }
+
+    #[test]
+    fn complete_appends_the_check_character() {
+        let c = CreditCode::complete("91350100M000100Y4").unwrap();
+        assert_eq!(c.as_str(), "91350100M000100Y43");
+        assert_eq!(
+            CreditCode::complete("91440300708461136").unwrap().as_str(),
+            "91440300708461136T"
+        );
+        assert_eq!(
+            CreditCode::complete("91350100m000100y4").unwrap().as_str(),
+            "91350100M000100Y43"
+        );
+        let made = CreditCode::complete("91419001MA4000001").unwrap();
+        assert_eq!(CreditCode::parse(made.as_str()), Ok(made.clone()));
+        assert_eq!(made.region(), "419001");
+        // Wrong length, a character outside the alphabet, letters in the region.
+        assert_eq!(CreditCode::complete("91350100M000100Y"), None);
+        assert_eq!(CreditCode::complete("91350100M000100Y43"), None);
+        assert_eq!(CreditCode::complete("91350100O000100Y4"), None);
+        assert_eq!(CreditCode::complete("913501A0M000100Y4"), None);
+        // 17 bytes, but a full-width digit.
+        assert_eq!(CreditCode::complete("9135０100M000100"), None);
     }
 
     #[test]
