@@ -41,12 +41,15 @@ SECRETS = {
     "bootstrap_api_key": BOOTSTRAP,
     "payment_channel_secret": "compare-channel-secret-0123456789abcdef",
     "registry_handoff_secret": "compare-registry-secret-0123456789abcdef",
+    "checkin_code_secret": "compare-checkin-code-secret-0123456789abcdef",
 }
 # Fields whose values differ between any two runs.
 VOLATILE = {
     "request_id", "instance", "id", "created_at", "updated_at", "at", "received_at",
     "requested_datetime", "updated_datetime", "generated_at", "claimed_before",
     "session_id", "case_id", "service_request_id", "trace_id", "matched_at", "since", "case", "next_cursor",
+    "arrived_at", "started_at", "scanned_at", "expires_at", "scan", "left_at", "rated_at", "closes_at",
+    "complaint_case", "next",
 }
 DEMO_UNIT = "410302001001GB00001F00010101"
 DEMO_ENTERPRISE = "91411502MA4000000H"  # in the tax demo enterprises
@@ -75,6 +78,13 @@ def token(sub, role, org=None, id_number=None):
     body = b64(json.dumps(claims).encode())
     mac = hmac.new(JWT_SECRET.encode(), f"{head}.{body}".encode(), hashlib.sha256)
     return f"{head}.{body}.{b64(mac.digest())}"
+
+
+def code_token(credit_code, serial=1):
+    """An enterprise code's token, as shared/src/checkin/code.rs signs it."""
+    msg = f"yingshang/checkin/enterprise-code/v1\n{credit_code}\n{serial}".encode()
+    mac = hmac.new(SECRETS["checkin_code_secret"].encode(), msg, hashlib.sha256).digest()[:16]
+    return f"{credit_code}.{serial}.{b64(mac)}"
 
 
 def free_port():
@@ -127,6 +137,8 @@ def comparable(status, ctype, raw):
     ctype = ctype.split(";")[0].strip()
     # Each server names itself by its own port.
     raw = re.sub(rb"http://127\.0\.0\.1:\d+", b"http://<server>", raw)
+    # Generated ids inside URLs (a survey's answer route).
+    raw = re.sub(rb"/surveys/[0-9A-HJKMNP-TV-Z]{26}/", b"/surveys/<id>/", raw)
     if "json" in ctype:
         try:
             return status, ctype, masked(json.loads(raw))
@@ -189,12 +201,40 @@ def requests_to_compare():
         yield "complaints analysis", "GET", "/api/complaints/analysis/monthly?month=2026-11", BOOTSTRAP, None
         yield "complaints analysis csv", "GET", "/api/complaints/analysis/monthly?month=2026-11&format=csv", BOOTSTRAP, None
         yield "complaints open311 requests", "GET", "/api/complaints/open311/v2/requests.xml", None, None
+    if os.path.exists(os.path.join(ROOT, "functions", "checkin")):
+        code = f"/api/checkin/enterprises/{DEMO_ENTERPRISE}"
+        landing = f"/api/checkin/landing/{code_token(DEMO_ENTERPRISE)}"
+        forged = code_token(DEMO_ENTERPRISE, 2)
+        zhang = token("officer-zhang", "officer", "jy-market")
+        li = token("officer-li", "officer", "jy-market")
+        scan = {"code": "http://x" + landing, "kind": "routine", "item": "SC-FOOD-01",
+                "approval_ref": "济市监检〔2026〕12号"}
+        month = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
+        yield "checkin code", "GET", code + "/code", enterprise, None
+        yield "checkin code png", "GET", code + "/code.png?scale=4", enterprise, None
+        yield "checkin code svg", "GET", code + "/code.svg", enterprise, None
+        yield "checkin poster", "GET", code + "/poster.svg", enterprise, None
+        yield "checkin code other enterprise", "GET", code + "/code", token("x", "enterprise", "91350100M000100Y43"), None
+        yield "checkin landing anonymous", "GET", landing, None, None
+        yield "checkin landing enterprise (tax, complaints chained)", "GET", landing, enterprise, None
+        yield "checkin landing revoked serial", "GET", "/api/checkin/landing/" + forged, None, None
+        yield "checkin landing garbage", "GET", "/api/checkin/landing/nothing", None, None
+        yield "checkin agency", "GET", "/api/checkin/agencies/jy-market", None, None
+        yield "checkin scan first officer", "POST", "/api/checkin/scans", zhang, scan
+        yield "checkin scan one officer only", "POST", "/api/checkin/scans", zhang, dict(scan, item="SC-FOOD-01")
+        yield "checkin scan second officer", "POST", "/api/checkin/scans", li, scan
+        yield "checkin scan unpublished item", "POST", "/api/checkin/scans", li, dict(scan, item="NOPE")
+        yield "checkin inspections of the enterprise", "GET", "/api/checkin/inspections", enterprise, None
+        yield "checkin statistics", "GET", f"/api/checkin/stats/monthly?month={month}", None, None
+        yield "checkin statistics csv", "GET", f"/api/checkin/stats/monthly?month={month}&format=csv", None, None
+        yield "checkin warnings", "GET", "/api/checkin/warnings", BOOTSTRAP, None
 
 
 DEMO_ROUTES = [
     ("POST", "/api/valuation/demo-data"),
     ("POST", "/api/tax/policies/demo-data"),
     ("POST", "/api/complaints/demo-data"),
+    ("POST", "/api/checkin/demo-data"),
 ]
 
 
@@ -244,6 +284,10 @@ def main():
         for label, method, path, bearer, body in requests_to_compare():
             total += 1
             key = {"Idempotency-Key": "compare-" + label.replace(" ", "-")}
+            if label.startswith(("checkin code", "checkin poster")):
+                # The code carries the caller's host: the same Host on both servers
+                # gives the same image.
+                key["Host"] = "yingshang.test"
             answers = {n: comparable(*call(b, method, path, bearer, body, key)) for n, b in bases.items()}
             if answers["spin"] == answers["gateway"]:
                 status, _, content = answers["spin"]

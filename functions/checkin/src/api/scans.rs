@@ -145,8 +145,9 @@ async fn judge(
                     },
                 )
                 .await?;
-                let (first_scan, first) =
-                    waiting.as_ref().expect("a start pairs with a waiting scan");
+                let (first_scan, first) = waiting.as_ref().ok_or_else(|| {
+                    Failure::from(ctx.internal("starting an inspection", "no waiting scan"))
+                })?;
                 let first_cert = store::officer(db, agency.as_str(), first.officer.as_str())
                     .await?
                     .map(|o| o.certificate_number)
@@ -164,7 +165,9 @@ async fn judge(
                 ("started", Some(id), "checkin.inspection.start")
             }
             Decision::Join => {
-                let (id, _) = started.as_ref().expect("a join names a started inspection");
+                let (id, _) = started.as_ref().ok_or_else(|| {
+                    Failure::from(ctx.internal("joining an inspection", "none started"))
+                })?;
                 istore::add_officer(db, id, subject.as_str(), &me.certificate_number, now).await?;
                 ("joined", Some(id.clone()), "checkin.inspection.join")
             }
