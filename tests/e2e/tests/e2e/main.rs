@@ -4,6 +4,7 @@
 mod api_keys;
 mod app_settings;
 mod chaining;
+mod checkin;
 mod complaints;
 mod faults;
 mod gateway_problems;
