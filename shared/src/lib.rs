@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod checkin;
 pub mod codes;
 pub mod complaints;
+pub mod intermediary;
 pub mod metering;
 pub mod money;
 pub mod open311;
