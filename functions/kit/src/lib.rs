@@ -19,10 +19,12 @@
 //! - [`audit`]: audit rows.
 //! - [`device`]: signed device requests, their secrets and nonces.
 //! - [`channel`]: the payment channel's body signatures.
+//! - [`chain`]: requests to other functions by service chaining; filing a complaints case.
 
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod chain;
 pub mod channel;
 pub mod clock;
 pub mod context;

@@ -5,7 +5,6 @@
 //! authorizes the call itself — check-in holds no credential of its own for them.
 
 use super::error::CheckinError;
-use http_body_util::BodyExt as _;
 use serde::{Deserialize, Serialize};
 use yingshang_kit::RequestContext;
 
@@ -13,48 +12,8 @@ use yingshang_kit::RequestContext;
 pub const TAX: &str = "http://tax.spin.internal/api/tax";
 /// The complaints function.
 pub const COMPLAINTS: &str = "http://complaints.spin.internal/api/complaints";
-/// Longest answer read from another function.
-const MAX_ANSWER: usize = 1024 * 1024;
 
-/// Sends a request; the status and body, or why it could not be sent.
-async fn send(
-    ctx: &RequestContext,
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Vec<u8>,
-) -> Result<(u16, Vec<u8>), String> {
-    let mut builder = spin_sdk::http::Request::builder()
-        .method(method)
-        .uri(url)
-        .header("accept", "application/json")
-        .header("accept-language", ctx.lang.tag())
-        .header("x-request-id", ctx.request_id.as_str());
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    let request = builder
-        .body(http_body_util::Full::new(bytes_of(body)))
-        .map_err(|e| format!("building the request: {e}"))?;
-    let response = spin_sdk::http::send(request)
-        .await
-        .map_err(|e| format!("sending: {e:?}"))?;
-    let status = response.status().as_u16();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| format!("reading the answer: {e}"))?
-        .to_bytes();
-    if body.len() > MAX_ANSWER {
-        return Err(format!("an answer of {} bytes", body.len()));
-    }
-    Ok((status, body.to_vec()))
-}
-
-fn bytes_of(body: Vec<u8>) -> std::collections::VecDeque<u8> {
-    body.into()
-}
+use yingshang_kit::chain::{Filed, send};
 
 /// A policy the enterprise enjoys, as the landing shows it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -164,22 +123,6 @@ pub async fn categories(ctx: &RequestContext) -> Option<Vec<Category>> {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct Filed {
-    case: FiledCase,
-}
-
-#[derive(Debug, Deserialize)]
-struct FiledCase {
-    id: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Refusal {
-    #[serde(default)]
-    code: String,
-}
-
 /// Files a complaints case as the enterprise (its authorization forwarded), once per
 /// `idempotency_key`: the case's id.
 pub async fn file_case(
@@ -190,51 +133,18 @@ pub async fn file_case(
     category: &str,
     description: &str,
 ) -> Result<String, CheckinError> {
-    let body = serde_json::json!({
-        "channel": "qr",
-        "enterprise": enterprise,
-        "category": category,
-        "description": description,
-    });
-    let url = format!("{COMPLAINTS}/cases");
-    let headers = [
-        ("authorization", authorization),
-        ("idempotency-key", idempotency_key),
-        ("content-type", "application/json"),
-    ];
-    let sent = send(ctx, "POST", &url, &headers, body.to_string().into_bytes()).await;
-    match sent {
-        Ok((200 | 201, body)) => serde_json::from_slice::<Filed>(&body)
-            .map(|f| f.case.id)
-            .map_err(|e| {
-                eprintln!("request_id={} case answer unreadable: {e}", ctx.request_id);
-                CheckinError::ComplaintsUnavailable
-            }),
-        Ok((status @ 400..=499, body)) => {
-            let code = serde_json::from_slice::<Refusal>(&body)
-                .map(|r| r.code)
-                .unwrap_or_default();
-            let clean = code.len() <= 64
-                && !code.is_empty()
-                && code
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-            Err(CheckinError::ComplaintRefused {
-                status,
-                code: if clean {
-                    code
-                } else {
-                    "COMPLAINTS_REFUSED".to_owned()
-                },
-            })
-        }
-        Ok((status, _)) => {
-            eprintln!("request_id={} complaints answered {status}", ctx.request_id);
-            Err(CheckinError::ComplaintsUnavailable)
-        }
-        Err(e) => {
-            eprintln!("request_id={} complaints unavailable: {e}", ctx.request_id);
-            Err(CheckinError::ComplaintsUnavailable)
-        }
+    match yingshang_kit::chain::file_complaint(
+        ctx,
+        authorization,
+        idempotency_key,
+        enterprise,
+        category,
+        description,
+    )
+    .await
+    {
+        Filed::Case(id) => Ok(id),
+        Filed::Refused { status, code } => Err(CheckinError::ComplaintRefused { status, code }),
+        Filed::Unavailable => Err(CheckinError::ComplaintsUnavailable),
     }
 }
