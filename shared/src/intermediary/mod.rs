@@ -5,8 +5,11 @@
 //! with its star bands, the three-colour warnings and the triple sanction.
 //! Defaults follow `../shared/domain/intermediary.md`; every number is configuration.
 
+pub mod catalogue;
+pub mod deadline;
 pub mod draw;
 pub mod evaluation;
+pub mod ocds;
 pub mod sanction;
 pub mod selection;
 
