@@ -4,9 +4,12 @@
 //! |---|---|---|
 //! | POST | `/channel/refunds` | the payment channel's refund endpoint (signed body, `Idempotency-Key`) |
 //! | POST | `/registry/records` | the housing registry's intake (signed body, `Idempotency-Key`) |
+//! | POST | `/sms/messages` | the SMS gateway the intermediary marketplace notifies through (signed body, `Idempotency-Key`) |
+//! | POST | `/approvals/results` | the construction-project approval system's intake of intermediary results (the same) |
 
 mod channel;
 mod error;
+mod notices;
 mod registry;
 
 use yingshang_kit::route;
@@ -19,4 +22,6 @@ pub const BASE_PATH: &str = "/";
 pub const ROUTES: &[Route] = &[
     route!(POST "/channel/refunds" => |c| channel::refund(c.ctx, c.db, c.req)),
     route!(POST "/registry/records" => |c| registry::record(c.ctx, c.db, c.req)),
+    route!(POST "/sms/messages" => |c| notices::receive(c.ctx, c.db, c.req, notices::Inbox::Sms)),
+    route!(POST "/approvals/results" => |c| notices::receive(c.ctx, c.db, c.req, notices::Inbox::Approvals)),
 ];

@@ -11,6 +11,7 @@ mod gateway_problems;
 mod given_up;
 mod hello;
 mod instances;
+mod intermediary;
 mod key_value;
 mod manifest_errors;
 mod metering;
