@@ -42,6 +42,7 @@ SECRETS = {
     "payment_channel_secret": "compare-channel-secret-0123456789abcdef",
     "registry_handoff_secret": "compare-registry-secret-0123456789abcdef",
     "checkin_code_secret": "compare-checkin-code-secret-0123456789abcdef",
+    "intermediary_webhook_secret": "compare-intermediary-secret-0123456789abcdef",
 }
 # Fields whose values differ between any two runs.
 VOLATILE = {
@@ -49,7 +50,8 @@ VOLATILE = {
     "requested_datetime", "updated_datetime", "generated_at", "claimed_before",
     "session_id", "case_id", "service_request_id", "trace_id", "matched_at", "since", "case", "next_cursor",
     "arrived_at", "started_at", "scanned_at", "expires_at", "scan", "left_at", "rated_at", "closes_at",
-    "complaint_case", "next",
+    "complaint_case", "next", "commitment", "ocid", "published_at", "publishedDate", "bid_deadline",
+    "registered_at",
 }
 DEMO_UNIT = "410302001001GB00001F00010101"
 DEMO_ENTERPRISE = "91411502MA4000000H"  # in the tax demo enterprises
@@ -228,6 +230,27 @@ def requests_to_compare():
         yield "checkin statistics", "GET", f"/api/checkin/stats/monthly?month={month}", None, None
         yield "checkin statistics csv", "GET", f"/api/checkin/stats/monthly?month={month}&format=csv", None, None
         yield "checkin warnings", "GET", "/api/checkin/warnings", BOOTSTRAP, None
+    if os.path.exists(os.path.join(ROOT, "functions", "intermediary")):
+        agency = "91410100MA00000013"  # not a demo agency: registers here
+        agency_token = token("agency-user", "enterprise", agency)
+        owner = token("owner-user", "enterprise", DEMO_ENTERPRISE)
+        yield "intermediary items", "GET", "/api/intermediary/items", None, None
+        yield "intermediary providers", "GET", "/api/intermediary/providers", None, None
+        yield "intermediary register", "POST", "/api/intermediary/providers", agency_token, {
+            "name": "郑州比对评估有限公司", "phone": "13800000013",
+            "qualifications": [{"qualification": "env-assessment", "certificate": "C-13", "valid_until": "2028-12-31"}]}
+        yield "intermediary register twice", "POST", "/api/intermediary/providers", agency_token, {
+            "name": "郑州比对评估有限公司", "phone": "13800000013",
+            "qualifications": [{"qualification": "env-assessment", "certificate": "C-13", "valid_until": "2028-12-31"}]}
+        yield "intermediary decision by an enterprise", "POST", \
+            f"/api/intermediary/providers/{agency}/qualifications/env-assessment/decision", owner, {"approve": True}
+        yield "intermediary decision by staff", "POST", \
+            f"/api/intermediary/providers/{agency}/qualifications/env-assessment/decision", BOOTSTRAP, {"approve": True}
+        yield "intermediary open projects", "GET", "/api/intermediary/projects?status=open", None, None
+        yield "intermediary bad status", "GET", "/api/intermediary/projects?status=nope", None, None
+        yield "intermediary credit feed", "GET", "/api/intermediary/credit-events", None, None
+        yield "intermediary sweep", "POST", "/api/intermediary/sweep", BOOTSTRAP, None
+        yield "intermediary dispatch", "POST", "/api/intermediary/notifications/dispatch", BOOTSTRAP, None
 
 
 DEMO_ROUTES = [
@@ -235,6 +258,7 @@ DEMO_ROUTES = [
     ("POST", "/api/tax/policies/demo-data"),
     ("POST", "/api/complaints/demo-data"),
     ("POST", "/api/checkin/demo-data"),
+    ("POST", "/api/intermediary/demo-data"),
 ]
 
 

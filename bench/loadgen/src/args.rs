@@ -16,6 +16,14 @@ Scenarios:
   get     GET the paths of --paths FILE (one per line, cycled)
   post    POST the JSON of --body FILE to --path, each with its own Idempotency-Key
           (a new record per request: the write path of an intake)
+  script  send the requests of --script FILE (JSON lines with lane, method, path,
+          headers, body, expect) once each, in order per lane (one connection per
+          lane; closed loop; ends when every lane is done or the duration is up)
+  scan    check-in's scan to enter: each connection a pair of officers (a line of
+          --tokens FILE) walking its share of the enterprise codes of --codes FILE
+          (lane l: lines l, l+L, l+2L, …, each once); officer A's scan must get 202,
+          officer B's 201 (any other answer is an error); case-driven, each request
+          its own Idempotency-Key; a lane that has used its codes stops
 
 Load (closed loop unless --rate is given):
   --connections N      keep-alive HTTP/1.1 connections (default 32)
@@ -41,6 +49,16 @@ post:
   --path PATH          the path to POST to
   --body FILE          the JSON body of every request
 
+script:
+  --script FILE        the requests (use --warmup 0: a warm-up would spend them)
+
+scan:
+  --tokens FILE        one line per connection: `<officer A token> <officer B token>`
+                       (at least --connections lines; the first --connections used)
+  --codes FILE         enterprise code URLs (or tokens), one per line
+  --item CODE          the inspection item the officers' agency publishes
+  --path PATH          where to POST (default /api/checkin/scans)
+
 Output: one JSON line on stdout, a human summary on stderr. Exit code 1 if the
 meter verification fails.
 ";
@@ -54,6 +72,10 @@ pub enum Scenario {
     Get,
     /// POSTs of one JSON body, each with its own idempotency key.
     Post,
+    /// A file of requests, each sent once.
+    Script,
+    /// Check-in's scan to enter, by pairs of officers.
+    Scan,
 }
 
 /// Everything the command line says.
@@ -81,6 +103,14 @@ pub struct Args {
     pub post_path: Option<String>,
     /// POST scenario: the body file.
     pub body: Option<PathBuf>,
+    /// Script scenario: the requests file.
+    pub script: Option<PathBuf>,
+    /// Scan scenario: the officers' tokens file.
+    pub tokens: Option<PathBuf>,
+    /// Scan scenario: the enterprise codes file.
+    pub codes: Option<PathBuf>,
+    /// Scan scenario: the inspection item.
+    pub item: Option<String>,
 }
 
 /// The meter scenario's settings.
@@ -117,6 +147,8 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
         Some("meter") => Scenario::Meter,
         Some("get") => Scenario::Get,
         Some("post") => Scenario::Post,
+        Some("script") => Scenario::Script,
+        Some("scan") => Scenario::Scan,
         Some("--help" | "-h") | None => bail!("{USAGE}"),
         Some(other) => bail!("unknown scenario `{other}`\n\n{USAGE}"),
     };
@@ -137,6 +169,10 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
         headers: Vec::new(),
         post_path: None,
         body: None,
+        script: None,
+        tokens: None,
+        codes: None,
+        item: None,
     };
     while let Some(flag) = it.next() {
         if flag == "--help" || flag == "-h" {
@@ -169,6 +205,10 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
             "--paths" => a.paths = Some(PathBuf::from(value)),
             "--path" => a.post_path = Some(value),
             "--body" => a.body = Some(PathBuf::from(value)),
+            "--script" => a.script = Some(PathBuf::from(value)),
+            "--tokens" => a.tokens = Some(PathBuf::from(value)),
+            "--codes" => a.codes = Some(PathBuf::from(value)),
+            "--item" => a.item = Some(value),
             "--header" => {
                 let (k, v) = value
                     .split_once(':')
@@ -187,6 +227,21 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
         anyhow::ensure!(
             a.post_path.as_deref().is_some_and(|p| p.starts_with('/')) && a.body.is_some(),
             "post needs --path /… and --body FILE"
+        );
+    }
+    if a.scenario == Scenario::Script {
+        anyhow::ensure!(a.script.is_some(), "script needs --script FILE");
+    }
+    if a.scenario == Scenario::Scan {
+        let path = a
+            .post_path
+            .get_or_insert_with(|| "/api/checkin/scans".to_owned());
+        anyhow::ensure!(path.starts_with('/'), "--path must start with /");
+        anyhow::ensure!(
+            a.tokens.is_some()
+                && a.codes.is_some()
+                && a.item.as_deref().is_some_and(|i| !i.is_empty()),
+            "scan needs --tokens FILE, --codes FILE and --item CODE"
         );
     }
     if a.scenario == Scenario::Meter {
@@ -219,6 +274,49 @@ mod tests {
         assert_eq!(a.body, Some(PathBuf::from("b.json")));
         assert!(parse(argv("post --url http://127.0.0.1:1 --body b.json")).is_err());
         assert!(parse(argv("post --url http://127.0.0.1:1 --path /x")).is_err());
+    }
+
+    #[test]
+    fn a_script_run_needs_its_file() {
+        let a = parse(argv(
+            "script --url http://127.0.0.1:1 --script s.jsonl --warmup 0",
+        ))
+        .unwrap();
+        assert_eq!(a.scenario, Scenario::Script);
+        assert_eq!(a.script, Some(PathBuf::from("s.jsonl")));
+        assert!(parse(argv("script --url http://127.0.0.1:1")).is_err());
+    }
+
+    #[test]
+    fn parses_a_scan_run_with_its_default_path_and_needs_its_files_and_item() {
+        let a = parse(argv(
+            "scan --url http://127.0.0.1:1 --tokens t.txt --codes c.txt --item IT-00-1 --connections 16",
+        ))
+        .unwrap();
+        assert_eq!(a.scenario, Scenario::Scan);
+        assert_eq!(a.post_path.as_deref(), Some("/api/checkin/scans"));
+        assert_eq!(
+            (a.tokens, a.codes, a.item.as_deref(), a.connections),
+            (
+                Some(PathBuf::from("t.txt")),
+                Some(PathBuf::from("c.txt")),
+                Some("IT-00-1"),
+                16
+            )
+        );
+        let other = parse(argv(
+            "scan --url http://127.0.0.1:1 --tokens t --codes c --item i --path /x/scans",
+        ))
+        .unwrap();
+        assert_eq!(other.post_path.as_deref(), Some("/x/scans"));
+        for missing in [
+            "scan --url http://127.0.0.1:1 --codes c --item i",
+            "scan --url http://127.0.0.1:1 --tokens t --item i",
+            "scan --url http://127.0.0.1:1 --tokens t --codes c",
+            "scan --url http://127.0.0.1:1 --tokens t --codes c --item i --path x",
+        ] {
+            assert!(parse(argv(missing)).is_err(), "{missing}");
+        }
     }
 
     #[test]

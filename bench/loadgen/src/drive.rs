@@ -21,10 +21,19 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub trait Lane: Send + 'static {
     /// The next request (built, and signed, now: at send time).
     fn next(&mut self) -> Req;
+    /// Whether `status` is a right answer to the request [`Lane::next`] gave last
+    /// (asked before [`Lane::answered`]); any other answer counts as an error.
+    fn ok(&self, status: StatusCode) -> bool {
+        status.is_success()
+    }
     /// The answer to the request [`Lane::next`] gave last.
     fn answered(&mut self, status: StatusCode, body: &[u8]);
     /// That request got no answer (I/O error or timeout).
     fn failed(&mut self);
+    /// Whether the lane has nothing more to send (a finite script); endless otherwise.
+    fn done(&self) -> bool {
+        false
+    }
 }
 
 /// When the run measures: from `measure_from` (after the warm-up) to `until`.
@@ -42,8 +51,9 @@ async fn one<L: Lane>(lane: &mut L, conn: &mut Conn, due: Instant, w: Window, st
     stats.sent_total += 1;
     let ok = match timeout(REQUEST_TIMEOUT, conn.send(req)).await {
         Ok(Ok((status, body))) => {
+            let ok = lane.ok(status);
             lane.answered(status, &body);
-            status.is_success()
+            ok
         }
         Ok(Err(_)) | Err(_) => {
             lane.failed();
@@ -66,7 +76,7 @@ pub async fn closed<L: Lane>(lanes: Vec<L>, authority: &str, w: Window) -> (Vec<
                 let mut stats = Stats::default();
                 loop {
                     let now = Instant::now();
-                    if now >= w.until {
+                    if now >= w.until || lane.done() {
                         break;
                     }
                     one(&mut lane, &mut conn, now, w, &mut stats).await;
@@ -96,7 +106,10 @@ pub async fn open<L: Lane>(
             tokio::spawn(async move {
                 let mut stats = Stats::default();
                 while let Some(due) = rx.recv().await {
-                    one(&mut lane, &mut conn, due, w, &mut stats).await;
+                    // A finished lane lets its share of the rate go unsent.
+                    if !lane.done() {
+                        one(&mut lane, &mut conn, due, w, &mut stats).await;
+                    }
                 }
                 (lane, stats)
             })

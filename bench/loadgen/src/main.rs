@@ -8,6 +8,8 @@ mod drive;
 mod get;
 mod http;
 mod meter;
+mod scan;
+mod script;
 mod stats;
 
 use args::{Args, Scenario};
@@ -60,6 +62,8 @@ async fn run(a: Args) -> anyhow::Result<bool> {
         Some(r) => json!({ "mode": "open", "rate": r }),
         None => json!({ "mode": "closed" }),
     };
+    let mut script_counts = None;
+    let mut scan_counts = None;
     let (stats, from, verification) = match a.scenario {
         Scenario::Meter => {
             let setup = meter::setup(&authority, &a.meter).await?;
@@ -90,6 +94,80 @@ async fn run(a: Args) -> anyhow::Result<bool> {
             let (_, stats, from) = load(&a, &authority, lanes).await;
             (stats, from, None)
         }
+        Scenario::Script => {
+            let file = a
+                .script
+                .clone()
+                .ok_or_else(|| anyhow::anyhow!("script needs --script"))?;
+            let lanes = script::read(&file)?;
+            let (lanes, stats, from) = load(&a, &authority, lanes).await;
+            let expected: u64 = lanes.iter().map(|l| l.expected).sum();
+            let mut unexpected = std::collections::BTreeMap::new();
+            for l in &lanes {
+                for (status, n) in &l.unexpected {
+                    *unexpected.entry(status.to_string()).or_insert(0u64) += n;
+                }
+            }
+            script_counts = Some(
+                json!({ "lanes": lanes.len(), "expected": expected, "unexpected": unexpected }),
+            );
+            (stats, from, None)
+        }
+        Scenario::Scan => {
+            let (Some(tokens), Some(codes), Some(item), Some(path)) = (
+                a.tokens.as_deref(),
+                a.codes.as_deref(),
+                a.item.clone(),
+                a.post_path.clone(),
+            ) else {
+                anyhow::bail!("scan needs --tokens, --codes and --item");
+            };
+            let mut tokens = scan::read_tokens(tokens)?;
+            anyhow::ensure!(
+                tokens.len() >= a.connections,
+                "{} pairs of officers for {} connections: one line of --tokens per connection",
+                tokens.len(),
+                a.connections
+            );
+            tokens.truncate(a.connections);
+            let codes = scan::read_codes(codes)?;
+            anyhow::ensure!(
+                codes.len() >= a.connections,
+                "{} codes for {} connections: each lane needs at least one",
+                codes.len(),
+                a.connections
+            );
+            let run = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            let decl = scan::Declaration { item };
+            let lanes = scan::lanes(path, &decl, tokens, &codes, run);
+            let (lanes, stats, from) = load(&a, &authority, lanes).await;
+            let mut statuses = std::collections::BTreeMap::new();
+            for l in &lanes {
+                for (status, n) in &l.statuses {
+                    *statuses.entry(status.to_string()).or_insert(0u64) += n;
+                }
+            }
+            let exhausted = lanes.iter().filter(|l| l.exhausted()).count();
+            let unexpected: u64 = lanes.iter().map(|l| l.unexpected).sum();
+            if exhausted > 0 {
+                eprintln!(
+                    "loadgen: {exhausted} of {} lanes used up their codes before the end: give more codes",
+                    lanes.len()
+                );
+            }
+            if let Some(p) = lanes.iter().find_map(|l| l.first_problem.as_deref()) {
+                eprintln!("loadgen: first unexpected answer: {p}");
+            }
+            scan_counts = Some(json!({
+                "lanes": lanes.len(), "codes": codes.len(), "exhausted_lanes": exhausted,
+                "started": statuses.get(&scan::STARTED.to_string()).copied().unwrap_or(0),
+                "waiting": statuses.get(&scan::WAITING.to_string()).copied().unwrap_or(0),
+                "unexpected": unexpected, "statuses": statuses,
+            }));
+            (stats, from, None)
+        }
     };
     let sent = stats.sent_total;
     let summary = stats.summary(from, a.duration);
@@ -98,7 +176,15 @@ async fn run(a: Args) -> anyhow::Result<bool> {
         Scenario::Meter => "meter",
         Scenario::Get => "get",
         Scenario::Post => "post",
+        Scenario::Script => "script",
+        Scenario::Scan => "scan",
     });
+    if let Some(c) = script_counts {
+        out["script"] = c;
+    }
+    if let Some(c) = scan_counts {
+        out["scan"] = c;
+    }
     out["mode"] = mode["mode"].clone();
     out["rate"] = mode.get("rate").cloned().unwrap_or(serde_json::Value::Null);
     out["connections"] = json!(a.connections);

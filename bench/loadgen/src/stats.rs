@@ -10,7 +10,7 @@ use tokio::time::Instant;
 pub struct Stats {
     /// Latency of every measured request, µs (sorted by [`Stats::summary`]).
     pub latencies_us: Vec<u32>,
-    /// Measured requests answered 2xx.
+    /// Measured requests answered as the workload expects (2xx unless it says otherwise).
     pub ok: u64,
     /// Measured requests answered otherwise, or not answered (I/O, timeout).
     pub errors: u64,
@@ -78,9 +78,9 @@ impl Stats {
 pub struct Summary {
     /// Measured requests.
     pub requests: u64,
-    /// Of which 2xx.
+    /// Of which answered as expected (2xx unless the workload says otherwise).
     pub ok: u64,
-    /// Of which not 2xx or not answered.
+    /// Of which answered otherwise or not answered.
     pub errors: u64,
     /// Measured requests per second.
     pub rps: f64,

@@ -211,6 +211,9 @@ pub struct ProjectView {
     statutory_due: Option<String>,
     contractual_due: Option<String>,
     delivered_on: Option<String>,
+    /// The deadlines passed undelivered, as of the answer (the flag staff watch).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    overdue: Vec<&'static str>,
     published_at: String,
 }
 
@@ -246,8 +249,36 @@ impl ProjectView {
             statutory_due: p.statutory_due.clone(),
             contractual_due: p.contractual_due.clone(),
             delivered_on: p.delivered_on.clone(),
+            overdue: Vec::new(),
             published_at: rfc3339(from_unix_ms(p.published_ms)),
         }
+    }
+
+    /// The view with the deadlines that passed undelivered by `today`.
+    pub fn as_of(p: &Project, today: time::Date) -> ProjectView {
+        let mut v = ProjectView::of(p);
+        let day = |s: &Option<String>| {
+            s.as_deref()
+                .and_then(|t| yingshang_core::calendar::IsoDate::parse(t).ok())
+                .map(|d| d.date())
+        };
+        if let (Some(statutory), Some(contractual)) =
+            (day(&p.statutory_due), day(&p.contractual_due))
+        {
+            let d = yingshang_core::intermediary::deadline::DualDeadlines {
+                statutory,
+                contractual,
+            };
+            v.overdue = yingshang_core::intermediary::deadline::overdue(
+                &d,
+                today,
+                p.delivered_on.is_some(),
+            )
+            .into_iter()
+            .map(|w| w.as_str())
+            .collect();
+        }
+        v
     }
 }
 
@@ -265,7 +296,11 @@ pub async fn load(ctx: &RequestContext, db: &Db, id: &str) -> Result<Project, Fa
 /// `GET /projects/{id}`.
 pub async fn show(ctx: &RequestContext, db: &Db, id: &str) -> Result<Answer, Failure> {
     let p = load(ctx, db, id).await?;
-    Ok(json(ctx, 200, &ProjectView::of(&p)))
+    Ok(json(
+        ctx,
+        200,
+        &ProjectView::as_of(&p, yingshang_core::calendar::local_date(ctx.now)),
+    ))
 }
 
 /// `GET /projects?status=&limit=`.
@@ -296,7 +331,8 @@ pub async fn list(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
     let rows = prstore::list(db, status, limit)
         .await
         .map_err(|e| ctx.internal("listing projects", e))?;
-    let projects: Vec<ProjectView> = rows.iter().map(ProjectView::of).collect();
+    let today = yingshang_core::calendar::local_date(ctx.now);
+    let projects: Vec<ProjectView> = rows.iter().map(|p| ProjectView::as_of(p, today)).collect();
     Ok(json(ctx, 200, &serde_json::json!({ "projects": projects })))
 }
 

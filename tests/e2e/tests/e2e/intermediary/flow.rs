@@ -763,3 +763,89 @@ fn errors(doc: &Value) -> Vec<String> {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect()
 }
+
+#[tokio::test]
+async fn staff_reject_with_a_reason_and_an_expired_qualification_stops_bidding() {
+    let m = start().await;
+    let (item, qualification) = m.simple_item().await;
+    let owner = agency_code(900);
+    let code = agency_code(31);
+    let (s, _) = m
+        .post_as(&Who::Enterprise(code.clone()), "/providers", &json!({
+            "name": "郑州资质待审有限公司", "phone": "13800000031",
+            "qualifications": [{ "qualification": qualification, "certificate": "C-31", "valid_until": UNTIL }],
+        }))
+        .await;
+    assert_eq!(s, 201);
+    let decision = format!("/providers/{code}/qualifications/{qualification}/decision");
+    let (s, p) = m
+        .post_as(&Who::Staff, &decision, &json!({ "approve": false }))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("INTERMEDIARY_FIELD_INVALID")),
+        "a rejection needs its reason"
+    );
+    let (s, rejected) = m
+        .post_as(
+            &Who::Staff,
+            &decision,
+            &json!({ "approve": false, "reason": "证书编号与发证机关记录不符。" }),
+        )
+        .await;
+    assert_eq!(s, 200, "{rejected}");
+    assert_eq!(rejected["qualifications"][0]["status"], "rejected");
+    assert_eq!(
+        rejected["qualifications"][0]["reason"],
+        "证书编号与发证机关记录不符。"
+    );
+    let (s, p) = m
+        .post_as(&Who::Staff, &decision, &json!({ "approve": true }))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("INTERMEDIARY_NOTHING_PENDING"))
+    );
+    let project = m
+        .publish(&owner, &item, json!({ "method": "direct" }))
+        .await;
+    let id = project["id"].as_str().unwrap();
+    let (s, p) = bid(&m, &code, id, 1000).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("INTERMEDIARY_NOT_QUALIFIED"))
+    );
+    // Approved but expired yesterday: no bid on the item.
+    let yesterday = ((OffsetDateTime::now_utc() + time::Duration::hours(8)).date()
+        - time::Duration::days(1))
+    .to_string();
+    let expired = m.qualified_agency(32, &qualification, &yesterday).await;
+    let (s, p) = bid(&m, &expired, id, 1000).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::FORBIDDEN,
+            Some("INTERMEDIARY_QUALIFICATION_EXPIRED")
+        )
+    );
+    // Staff add an item; agencies see it in the catalogue.
+    let (s, added) = m
+        .post_as(&Who::Staff, "/items", &json!({
+            "code": "OT-90", "name_zh": "排水许可技术审查", "name_en": "Drainage permit technical review",
+            "kind": "other", "qualifications": [qualification],
+        }))
+        .await;
+    assert_eq!(s, 201, "{added}");
+    let (_, items) = m.get_as(&Who::Anonymous, "/items").await;
+    assert!(
+        items["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "OT-90")
+    );
+    let (s, _) = m.post_as(&Who::Enterprise(owner), "/items", &json!({
+        "code": "OT-91", "name_zh": "x", "name_en": "x", "kind": "other", "qualifications": [qualification],
+    })).await;
+    assert_eq!(s, 403);
+}
