@@ -88,9 +88,8 @@ impl AllowedHost {
                     .map_err(|_| format!("`{entry}`: invalid port `{p}`"))?;
                 PortPattern::Range(n, n)
             }
-            None => match scheme.as_deref() {
-                Some("http") => PortPattern::Range(80, 80),
-                Some("https") => PortPattern::Range(443, 443),
+            None => match scheme.as_deref().and_then(default_port) {
+                Some(p) => PortPattern::Range(p, p),
                 _ if matches!(host, HostPattern::Suffix(ref s) if s == CHAINING_SUFFIX) => {
                     PortPattern::Any
                 }
@@ -129,7 +128,7 @@ impl AllowedHosts {
     pub fn allows(&self, scheme: &str, host: &str, port: Option<u16>) -> bool {
         let scheme = scheme.to_ascii_lowercase();
         let host = host.to_ascii_lowercase();
-        let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
+        let port = port.or_else(|| default_port(&scheme)).unwrap_or(80);
         self.0.iter().any(|a| a.allows(&scheme, &host, port))
     }
 
@@ -144,6 +143,19 @@ impl AllowedHosts {
                     HostPattern::Any => false,
                 }
         })
+    }
+}
+
+/// The port a scheme means when none is written, as Spin reads them.
+pub fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        "postgres" => Some(5432),
+        "mysql" => Some(3306),
+        "redis" => Some(6379),
+        "mqtt" => Some(1883),
+        _ => None,
     }
 }
 
@@ -184,6 +196,17 @@ mod tests {
         let h = hosts(&["http://localhost:8000..8010"]);
         assert!(h.allows("http", "localhost", Some(8000)));
         assert!(!h.allows("http", "localhost", Some(8011)));
+    }
+
+    #[test]
+    fn database_schemes_have_their_default_ports() {
+        let h = hosts(&["postgres://db.example.com", "postgres://127.0.0.1:55432"]);
+        assert!(h.allows("postgres", "db.example.com", None));
+        assert!(h.allows("postgres", "db.example.com", Some(5432)));
+        assert!(!h.allows("postgres", "db.example.com", Some(5433)));
+        assert!(h.allows("postgres", "127.0.0.1", Some(55432)));
+        assert!(!h.allows("postgres", "127.0.0.1", None));
+        assert!(!h.allows("http", "db.example.com", None));
     }
 
     #[test]

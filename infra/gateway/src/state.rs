@@ -37,6 +37,8 @@ pub struct AppShared {
     pub sqlite: crate::sqlite_files::SqliteFiles,
     /// `spin:key-value` stores by label.
     pub key_value: Databases,
+    /// `spin:postgres` connection pools by address.
+    pub postgres: crate::host::postgres::Pools,
     /// The in-process dispatcher for service chaining, set once the server exists.
     pub chain: OnceLock<Weak<dyn Chain>>,
 }

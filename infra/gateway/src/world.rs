@@ -11,14 +11,18 @@ wasmtime::component::bindgen!({
         "spin:sqlite/sqlite@3.1.0.error" => spin::sqlite::sqlite::Error,
         "spin:variables/variables@3.0.0.error" => spin::variables::variables::Error,
         "spin:key-value/key-value@3.0.0.error" => spin::key_value::key_value::Error,
+        "spin:postgres/postgres@4.2.0.error" => spin::postgres::postgres::Error,
     },
     with: {
         "spin:sqlite/sqlite@3.1.0.connection": crate::host::sqlite::GuestConnection,
         "spin:key-value/key-value@3.0.0.store": crate::host::key_value::GuestStore,
+        "spin:postgres/postgres@4.2.0.connection": crate::host::postgres::GuestConnection,
+        "spin:postgres/postgres@4.2.0.connection-builder": crate::host::postgres::GuestBuilder,
     },
     anyhow: true,
 });
 
 pub use spin::key_value::key_value;
+pub use spin::postgres::postgres;
 pub use spin::sqlite::sqlite;
 pub use spin::variables::variables;

@@ -3,6 +3,8 @@
 
 pub mod key_value;
 pub mod outbound;
+pub mod postgres;
+mod postgres_types;
 pub mod sqlite;
 mod sqlite_statement;
 pub mod variables;
@@ -23,5 +25,6 @@ pub fn add_to_linker(
     world::sqlite::add_to_linker::<_, SpinHost>(linker, |s| s).map_err(anyhow::Error::from)?;
     world::variables::add_to_linker::<_, SpinHost>(linker, |s| s).map_err(anyhow::Error::from)?;
     world::key_value::add_to_linker::<_, SpinHost>(linker, |s| s).map_err(anyhow::Error::from)?;
+    world::postgres::add_to_linker::<_, SpinHost>(linker, |s| s).map_err(anyhow::Error::from)?;
     Ok(())
 }
