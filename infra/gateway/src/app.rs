@@ -183,6 +183,17 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         crate::migrations::apply(&pool, dir).await?;
         pool.close().await;
     }
+    // A PostgreSQL server named by `database_url` gets its schema too.
+    if let (Some(dir), Some(url)) = (
+        tool.postgres_migrations_dir(&manifest),
+        resolver
+            .get("database_url")
+            .filter(|u| !u.trim().is_empty()),
+    ) {
+        crate::migrations::apply_postgres(url.trim(), &dir)
+            .await
+            .context("while migrating the PostgreSQL database that `database_url` names")?;
+    }
     let sqlite = SqliteFiles::open(&runtime.sqlite_databases, sqlite_labels, 32)?;
     let key_value = Databases::open(&runtime.key_value_stores, kv_labels, 8).await?;
     for label in manifest
@@ -203,6 +214,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         resolver,
         sqlite,
         key_value,
+        postgres: Default::default(),
         chain: OnceLock::new(),
     });
     let engine = build_engine(&EngineSettings {
@@ -338,6 +350,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         serve(listener, dispatcher, shutdown_rx).await;
         drop(chain);
         app.sqlite.close().await;
+        app.postgres.close();
         app.key_value.close().await;
         if let Some(store) = object_store {
             store.stop().await;

@@ -3,6 +3,7 @@
 //! ```toml
 //! [application.tool.yingshang]
 //! migrations = "infra/migrations/sqlite"          # applied to `default` at start-up
+//! postgres_migrations = "infra/migrations/postgres" # the same schema, when `database_url` is set
 //! generated_secrets = ["auth_jwt_secret", "bootstrap_api_key"]
 //! ```
 //! On the real Spin the same migrations run with `spin up --sqlite @file` or a
@@ -19,6 +20,10 @@ pub struct AppTool {
     /// A folder of `.sql` files applied in file-name order to the `default` database.
     #[serde(default)]
     pub migrations: Option<String>,
+    /// The same schema for PostgreSQL, applied at start-up to the server that the
+    /// `database_url` variable names (and by `yingshang migrate`).
+    #[serde(default)]
+    pub postgres_migrations: Option<String>,
     /// Secret variables the gateway generates once per state folder when no
     /// provider gives them a value.
     #[serde(default)]
@@ -60,5 +65,12 @@ impl AppTool {
     /// The migrations folder, resolved against the manifest's directory.
     pub fn migrations_dir(&self, manifest: &Manifest) -> Option<PathBuf> {
         self.migrations.as_ref().map(|m| manifest.root.join(m))
+    }
+
+    /// The PostgreSQL migrations folder, resolved against the manifest's directory.
+    pub fn postgres_migrations_dir(&self, manifest: &Manifest) -> Option<PathBuf> {
+        self.postgres_migrations
+            .as_ref()
+            .map(|m| manifest.root.join(m))
     }
 }
