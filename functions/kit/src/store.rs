@@ -17,7 +17,42 @@ use yingshang_core::security::idempotency::{
 /// connection committed in between, SQLite answers `SQLITE_BUSY` at once without
 /// waiting on the busy timeout (the snapshot is stale), and the request fails. Every
 /// transaction of the functions writes, so it waits for the lock up front instead.
-pub const BEGIN: &str = "BEGIN IMMEDIATE";
+const BEGIN_SQLITE: &str = "BEGIN IMMEDIATE";
+/// The same on PostgreSQL: a transaction that first takes the database's one write
+/// lock (an advisory lock held until it ends). Every function's rules were written
+/// for SQLite's one writer at a time — read, decide, write, with nobody writing in
+/// between — and this keeps that true on a server shared by many gateways, without
+/// touching a rule. Reads outside transactions do not take it.
+const BEGIN_POSTGRES: [&str; 2] = ["BEGIN", "SELECT pg_advisory_xact_lock(7223)"];
+
+/// Whether a statement may write: anything but a query (`SELECT`, `VALUES`, or a
+/// `WITH` that ends in one) and the transaction statements themselves.
+pub fn is_write(sql: &str) -> bool {
+    let first = sql
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    match first.as_str() {
+        "SELECT" | "VALUES" | "BEGIN" | "COMMIT" | "ROLLBACK" | "END" | "SHOW" => false,
+        "WITH" => {
+            let upper = sql.to_ascii_uppercase();
+            ["INSERT ", "UPDATE ", "DELETE "]
+                .iter()
+                .any(|w| upper.contains(w))
+        }
+        _ => true,
+    }
+}
+
+/// The statements that start a write transaction on either backend.
+pub fn begin_statements(postgres: bool) -> &'static [&'static str] {
+    if postgres {
+        &BEGIN_POSTGRES
+    } else {
+        std::slice::from_ref(&BEGIN_SQLITE)
+    }
+}
 /// Commits it.
 pub const COMMIT: &str = "COMMIT";
 /// Rolls it back.
@@ -185,7 +220,7 @@ pub async fn complete_idempotency(
             vec![
                 db::int(i64::from(response.status)),
                 db::opt_text(response.content_type.clone()),
-                spin_sdk::sqlite::Value::Blob(response.body.clone()),
+                db::blob(response.body.clone()),
                 db::text(caller),
                 db::text(key.as_str()),
                 db::int(crate::clock::unix_ms(claimed_at)),

@@ -5,7 +5,6 @@
 
 pub mod imports;
 
-use spin_sdk::sqlite::Value;
 use std::cell::RefCell;
 use time::{Date, OffsetDateTime};
 use yingshang_core::money::{Fen, Rate};
@@ -14,6 +13,7 @@ use yingshang_core::valuation::{
     Dwelling, DwellingDto, Factor, TableData, UnitCode,
 };
 use yingshang_kit::clock::unix_ms;
+use yingshang_kit::db::Value;
 use yingshang_kit::db::{self, Db, DbError, Row};
 
 const COUNT_DWELLINGS: &str = "SELECT COUNT(*) FROM dwellings";

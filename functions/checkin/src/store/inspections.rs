@@ -447,7 +447,7 @@ pub async fn list(
 ) -> Result<Vec<InspectionRow>, DbError> {
     let mut params = Vec::new();
     let mut wheres = Vec::new();
-    let mut push = |clause: &str, v: spin_sdk::sqlite::Value, params: &mut Vec<_>| {
+    let mut push = |clause: &str, v: yingshang_kit::db::Value, params: &mut Vec<_>| {
         params.push(v);
         wheres.push(clause.replace('?', &format!("${}", params.len())));
     };
