@@ -7,6 +7,116 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use yingshang_gateway::app::{Running, UpOptions, up};
 
+pub mod postgres;
+
+/// The database the functions' gateways use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The `default` SQLite database in the gateway's state folder.
+    Sqlite,
+    /// A fresh database per gateway on this binary's PostgreSQL cluster.
+    Postgres,
+}
+
+/// The backend of this test binary: `YINGSHANG_TEST_DATABASE` (`sqlite` or
+/// `postgres`) when set; otherwise PostgreSQL for the `e2e_postgres` binary (the
+/// same function tests, compiled a second time) and SQLite for every other.
+pub fn backend() -> Backend {
+    static BACKEND: OnceLock<Backend> = OnceLock::new();
+    *BACKEND.get_or_init(
+        || match std::env::var("YINGSHANG_TEST_DATABASE").as_deref() {
+            Ok("postgres") => Backend::Postgres,
+            Ok("sqlite") => Backend::Sqlite,
+            Ok(other) => panic!("YINGSHANG_TEST_DATABASE={other}: use sqlite or postgres"),
+            Err(_) => {
+                let exe = std::env::current_exe().unwrap_or_default();
+                let name = exe.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.starts_with("e2e_postgres") {
+                    Backend::Postgres
+                } else {
+                    Backend::Sqlite
+                }
+            }
+        },
+    )
+}
+
+/// The PostgreSQL migrations folder.
+pub fn postgres_migrations_dir() -> PathBuf {
+    workspace_root().join("infra/migrations/postgres")
+}
+
+/// On PostgreSQL, a manifest that applies migrations (an application of functions)
+/// is given the `database_url` and `database_host` variables the real `spin.toml`
+/// declares, passes them to every component with a database, and names the
+/// PostgreSQL migrations: the functions then run on the server, unchanged.
+pub fn for_backend(manifest: String) -> String {
+    if backend() != Backend::Postgres {
+        return manifest;
+    }
+    let mut doc: toml::Table = manifest.parse().expect("a test manifest is TOML");
+    let tool = doc
+        .get_mut("application")
+        .and_then(|a| a.get_mut("tool"))
+        .and_then(|t| t.get_mut("yingshang"))
+        .and_then(|y| y.as_table_mut());
+    let Some(tool) = tool else {
+        return manifest;
+    };
+    if !tool.contains_key("migrations") {
+        return manifest;
+    }
+    tool.insert(
+        "postgres_migrations".into(),
+        postgres_migrations_dir().display().to_string().into(),
+    );
+    let variables = doc
+        .entry("variables")
+        .or_insert_with(|| toml::Table::new().into())
+        .as_table_mut()
+        .expect("[variables] is a table");
+    let declare = |default: &str, secret: bool| {
+        let mut t = toml::Table::new();
+        t.insert("default".into(), default.into());
+        if secret {
+            t.insert("secret".into(), true.into());
+        }
+        toml::Value::Table(t)
+    };
+    variables
+        .entry("database_url")
+        .or_insert_with(|| declare("", true));
+    variables
+        .entry("database_host")
+        .or_insert_with(|| declare("postgres://database.invalid:5432", false));
+    if let Some(components) = doc.get_mut("component").and_then(|c| c.as_table_mut()) {
+        for (_, c) in components.iter_mut() {
+            let Some(c) = c.as_table_mut() else { continue };
+            if !c.contains_key("sqlite_databases") {
+                continue;
+            }
+            let hosts = c
+                .entry("allowed_outbound_hosts")
+                .or_insert_with(|| toml::Value::Array(Vec::new()));
+            if let Some(hosts) = hosts.as_array_mut()
+                && !hosts
+                    .iter()
+                    .any(|h| h.as_str() == Some("{{ database_host }}"))
+            {
+                hosts.push("{{ database_host }}".into());
+            }
+            let vars = c
+                .entry("variables")
+                .or_insert_with(|| toml::Table::new().into());
+            if let Some(vars) = vars.as_table_mut() {
+                vars.entry("database_url")
+                    .or_insert_with(|| "{{ database_url }}".into());
+            }
+        }
+    }
+    toml::to_string(&doc).expect("the manifest serialises")
+}
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -160,9 +270,9 @@ pub fn default_db_path(app: &TestApp) -> PathBuf {
     app.state.path().join("state").join("sqlite_db.db")
 }
 
-/// A connection pool on the `default` database of a running gateway, to check the
-/// rows a user's requests left behind.
-pub async fn default_db(app: &TestApp) -> sqlx::SqlitePool {
+/// A pool on the `default` SQLite file of a running gateway, for what only SQLite
+/// has (the `keys` command's store).
+pub async fn sqlite_db(app: &TestApp) -> sqlx::SqlitePool {
     let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(default_db_path(app))
         .busy_timeout(std::time::Duration::from_secs(5));
@@ -171,6 +281,53 @@ pub async fn default_db(app: &TestApp) -> sqlx::SqlitePool {
         .connect_with(options)
         .await
         .expect("open the default database")
+}
+
+/// A connection pool on the database of a running gateway (its `default` SQLite
+/// database, or its PostgreSQL database), to check the rows a user's requests left
+/// behind. The tests' SQL is in the subset both share.
+pub async fn default_db(app: &TestApp) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    let url = match &app.database_url {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}?mode=rw", default_db_path(app).display()),
+    };
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(2)
+        .connect(&url)
+        .await
+        .expect("open the application's database");
+    if app.database_url.is_none() {
+        // As the gateway's own connections: wait for a writer instead of failing.
+        sqlx::query("PRAGMA busy_timeout = 5000")
+            .execute(&pool)
+            .await
+            .expect("set the busy timeout");
+    }
+    pool
+}
+
+/// On PostgreSQL, the database of the gateway whose files are in `state` (created
+/// at its first start, the same one when it restarts on that folder), set as its
+/// `database_url` and `database_host`. None on SQLite.
+pub fn database_for(state: &std::path::Path, options: &mut UpOptions) -> Option<String> {
+    if backend() != Backend::Postgres {
+        return None;
+    }
+    let file = state.join("database_url");
+    let url = match std::fs::read_to_string(&file) {
+        Ok(url) => url,
+        Err(_) => {
+            let url = postgres::cluster().fresh_database();
+            std::fs::write(&file, &url).expect("remember the database URL");
+            url
+        }
+    };
+    options.variables.insert("database_url".into(), url.clone());
+    options
+        .variables
+        .insert("database_host".into(), postgres::cluster().host());
+    Some(url)
 }
 
 /// A gateway serving a test application.
@@ -185,6 +342,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The running gateway.
     pub running: Option<Running>,
+    /// The PostgreSQL database its functions use (None: the SQLite `default`).
+    pub database_url: Option<String>,
 }
 
 impl TestApp {
@@ -235,13 +394,20 @@ pub async fn try_spawn(
 ) -> anyhow::Result<TestApp> {
     let state = tempfile::tempdir()?;
     let path = state.path().join("spin.toml");
-    std::fs::write(&path, with_wasm_paths(manifest))?;
+    let text = for_backend(with_wasm_paths(manifest));
+    let uses_database = text.contains("{{ database_url }}");
+    std::fs::write(&path, text)?;
     let mut options = UpOptions::new(path);
     options.listen = "127.0.0.1:0".parse()?;
     options.admin_listen = Some("127.0.0.1:0".parse()?);
     options.state_dir = state.path().join("state");
     options.build = false;
     options.cache = false;
+    let database_url = if uses_database {
+        database_for(state.path(), &mut options)
+    } else {
+        None
+    };
     tweak(&mut options);
     let running = up(options).await?;
     Ok(TestApp {
@@ -250,6 +416,7 @@ pub async fn try_spawn(
         state,
         client: reqwest::Client::new(),
         running: Some(running),
+        database_url,
     })
 }
 
@@ -378,7 +545,7 @@ pub async fn store_agency_key(app: &TestApp, agency: &str, seed: u8, scopes: &st
     let g = test_key(seed);
     let db = default_db(app).await;
     sqlx::query(
-        "INSERT INTO api_keys (key_id, agency_id, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO api_keys (key_id, agency_id, hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(g.key_id.as_str())
     .bind(agency)

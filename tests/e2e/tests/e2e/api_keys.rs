@@ -1,7 +1,7 @@
 //! Agency API keys as an operator manages them with `yingshang keys`: created with
 //! scopes (only the hash stored), last use recorded, revocation effective at once.
 
-use yingshang_e2e::{default_db, spawn};
+use yingshang_e2e::{spawn, sqlite_db};
 
 const APP: &str = r#"
 spin_manifest_version = 2
@@ -30,7 +30,7 @@ credential = "bootstrap_api_key"
 #[tokio::test]
 async fn created_keys_work_by_scope_record_use_and_stop_when_revoked() {
     let app = spawn(APP, |_| {}).await;
-    let db = default_db(&app).await;
+    let db = sqlite_db(&app).await;
     // The on-start schedule loads the demo register; wait for it.
     let mut unit: Option<String> = None;
     for _ in 0..200 {
@@ -84,7 +84,7 @@ async fn created_keys_work_by_scope_record_use_and_stop_when_revoked() {
 
     let reader_id = reader.split('_').nth(1).unwrap().to_owned();
     let used: Option<i64> =
-        sqlx::query_scalar("SELECT last_used_at FROM api_keys WHERE key_id = ?")
+        sqlx::query_scalar("SELECT last_used_at FROM api_keys WHERE key_id = $1")
             .bind(&reader_id)
             .fetch_one(&db)
             .await

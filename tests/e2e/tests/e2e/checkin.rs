@@ -294,7 +294,7 @@ impl Checkin {
     async fn age(&self, id: &str, days: i64) {
         let db = default_db(&self.app).await;
         let ms = days * 24 * 3600 * 1000;
-        sqlx::query("UPDATE checkin_inspections SET arrival_at = arrival_at - ?, started_at = started_at - ? WHERE id = ?")
+        sqlx::query("UPDATE checkin_inspections SET arrival_at = arrival_at - $1, started_at = started_at - $2 WHERE id = $3")
             .bind(ms)
             .bind(ms)
             .bind(id)

@@ -277,8 +277,8 @@ impl Complaints {
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
         sqlx::query(
-            "UPDATE complaints_cases SET received_at = ?, \
-             state = json_set(state, '$.received_at', ?) WHERE id = ?",
+            "UPDATE complaints_cases SET received_at = $1, \
+             state = json_set(state, '$.received_at', $2) WHERE id = $3",
         )
         .bind(at.unix_timestamp() * 1000)
         .bind(text)
@@ -291,12 +291,13 @@ impl Complaints {
 
     async fn audit_actions(&self, id: &str) -> Vec<(String, String)> {
         let db = default_db(&self.app).await;
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT actor, action FROM audit_log WHERE subject = ? ORDER BY at, id")
-                .bind(format!("complaints/case/{id}"))
-                .fetch_all(&db)
-                .await
-                .unwrap();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT actor, action FROM audit_log WHERE subject = $1 ORDER BY at, id",
+        )
+        .bind(format!("complaints/case/{id}"))
+        .fetch_all(&db)
+        .await
+        .unwrap();
         db.close().await;
         rows
     }

@@ -59,7 +59,7 @@ async fn script(app: &TestApp, steps: Value) -> reqwest::Response {
 }
 
 fn insert(tag: &str) -> Value {
-    json!({"sql": "INSERT INTO late (tag) VALUES (?)", "params": [tag]})
+    json!({"sql": "INSERT INTO late (tag) VALUES ($1)", "params": [tag]})
 }
 
 fn sql(statement: &str) -> Value {
@@ -69,7 +69,7 @@ fn sql(statement: &str) -> Value {
 /// Rows with `tag` in the database file, as another client would see them.
 async fn rows(app: &TestApp, tag: &str) -> i64 {
     let db = default_db(app).await;
-    let n = sqlx::query_scalar("SELECT count(*) FROM late WHERE tag = ?")
+    let n = sqlx::query_scalar("SELECT count(*) FROM late WHERE tag = $1")
         .bind(tag)
         .fetch_one(&db)
         .await

@@ -254,7 +254,7 @@ impl Market {
     async fn pass_deadline(&self, id: &str) {
         let db = default_db(&self.app).await;
         let past = (OffsetDateTime::now_utc() - time::Duration::minutes(1)).unix_timestamp() * 1000;
-        sqlx::query("UPDATE intermediary_projects SET bid_deadline = ? WHERE id = ?")
+        sqlx::query("UPDATE intermediary_projects SET bid_deadline = $1 WHERE id = $2")
             .bind(past)
             .bind(id)
             .execute(&db)

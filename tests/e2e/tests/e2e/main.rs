@@ -18,6 +18,7 @@ mod metering;
 mod outbound;
 mod real_manifest;
 mod routing;
+mod s3_client;
 mod schedules;
 mod shutdown;
 mod slow_clients;

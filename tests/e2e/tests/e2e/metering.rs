@@ -23,6 +23,7 @@ mod idempotency;
 mod jobs;
 mod ownership;
 mod session_flow;
+mod two_gateways;
 
 const APP: &str = r#"
 spin_manifest_version = 2
@@ -477,7 +478,7 @@ async fn operator_setup_needs_the_operate_scope_and_never_shows_the_secret() {
     );
     let db = default_db(&p.app).await;
     let stored: String =
-        sqlx::query_scalar("SELECT device_secret FROM power_sockets WHERE socket_id = ?")
+        sqlx::query_scalar("SELECT device_secret FROM power_sockets WHERE socket_id = $1")
             .bind(SOCKET)
             .fetch_one(&db)
             .await

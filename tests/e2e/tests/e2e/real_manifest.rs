@@ -81,6 +81,7 @@ async fn start() -> TestApp {
     options.build = false;
     options.cache = false;
     options.schedules = false;
+    let database_url = yingshang_e2e::database_for(state.path(), &mut options);
     let running = up(options).await.expect("the gateway starts on spin.toml");
     TestApp {
         base: format!("http://{}", running.addr),
@@ -88,6 +89,7 @@ async fn start() -> TestApp {
         state,
         client: reqwest::Client::new(),
         running: Some(running),
+        database_url,
     }
 }
 

@@ -2,7 +2,6 @@
 //! store (or to an external endpoint, `YINGSHANG_TEST_S3_*`); the AWS SDK checks
 //! natively what it wrote; phones' presigned uploads go through plain reqwest.
 
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use base64::Engine as _;
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
@@ -73,31 +72,7 @@ async fn spawn_storage() -> (TestApp, S3Target, aws_sdk_s3::Client) {
     (app, target, client)
 }
 
-/// A native S3 client on a store.
-pub(crate) fn s3_client(t: &S3Target) -> aws_sdk_s3::Client {
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .build_https();
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(t.region.clone()))
-        .endpoint_url(&t.endpoint)
-        .credentials_provider(Credentials::new(
-            &t.access_key_id,
-            &t.secret_access_key,
-            None,
-            None,
-            "e2e",
-        ))
-        .force_path_style(t.path_style)
-        .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired)
-        .response_checksum_validation(aws_sdk_s3::config::ResponseChecksumValidation::WhenRequired)
-        .http_client(http)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
-}
+pub(crate) use crate::s3_client::s3_client;
 
 /// A prefix no other test run uses (external buckets are shared).
 fn unique(tag: &str) -> String {

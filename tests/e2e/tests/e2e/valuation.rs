@@ -186,7 +186,7 @@ async fn demo_data_needs_the_import_scope_and_loads_once() {
     assert!(audits[0].0.starts_with("agency:henan-tax/"), "{audits:?}");
     assert_eq!(audits[0].1, "valuation.demo_data.load");
     let used: Option<i64> =
-        sqlx::query_scalar("SELECT last_used_at FROM api_keys WHERE key_id = ?")
+        sqlx::query_scalar("SELECT last_used_at FROM api_keys WHERE key_id = $1")
             .bind(key_from(3).key_id.as_str())
             .fetch_one(&db)
             .await

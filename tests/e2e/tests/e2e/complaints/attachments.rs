@@ -69,7 +69,7 @@ impl Complaints {
 
     /// A native client on the gateway's embedded object store.
     fn object_store(&self) -> aws_sdk_s3::Client {
-        crate::storage::s3_client(&S3Target::embedded(&self.app, BUCKET))
+        crate::s3_client::s3_client(&S3Target::embedded(&self.app, BUCKET))
     }
 }
 

@@ -52,7 +52,7 @@ async fn the_sweep_accepts_by_rule_what_was_not_decided_in_time() {
     // Why, in the ledger's language, in the audit row's record.
     let db = default_db(&c.app).await;
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE subject = ? AND action = 'complaints.case.auto_accept'",
+        "SELECT COUNT(*) FROM audit_log WHERE subject = $1 AND action = 'complaints.case.auto_accept'",
     )
     .bind(format!("complaints/case/{old}"))
     .fetch_one(&db)

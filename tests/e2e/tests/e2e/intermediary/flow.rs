@@ -348,7 +348,7 @@ async fn reminders_before_each_deadline_go_out_once_and_overdue_work_is_flagged(
         + time::Duration::days(3))
     .to_string();
     let db = default_db(&m.app).await;
-    sqlx::query("UPDATE intermediary_projects SET contractual_due = ? WHERE id = ?")
+    sqlx::query("UPDATE intermediary_projects SET contractual_due = $1 WHERE id = $2")
         .bind(&in_three)
         .bind(&id)
         .execute(&db)
@@ -362,7 +362,7 @@ async fn reminders_before_each_deadline_go_out_once_and_overdue_work_is_flagged(
     let yesterday = ((OffsetDateTime::now_utc() + time::Duration::hours(8)).date()
         - time::Duration::days(1))
     .to_string();
-    sqlx::query("UPDATE intermediary_projects SET contractual_due = ? WHERE id = ?")
+    sqlx::query("UPDATE intermediary_projects SET contractual_due = $1 WHERE id = $2")
         .bind(&yesterday)
         .bind(&id)
         .execute(&db)
@@ -573,7 +573,7 @@ async fn a_one_click_complaint_about_an_agency_becomes_a_complaints_case() {
     let case = filed["case"].as_str().unwrap();
     let db = default_db(&m.app).await;
     let (category, enterprise): (String, String) =
-        sqlx::query_as("SELECT category, enterprise FROM complaints_cases WHERE id = ?")
+        sqlx::query_as("SELECT category, enterprise FROM complaints_cases WHERE id = $1")
             .bind(case)
             .fetch_one(&db)
             .await

@@ -36,7 +36,7 @@ async fn a_protection_trip_cuts_power_ends_the_session_and_raises_an_alarm() {
             .unwrap();
     assert_eq!(alarms, vec![("over_voltage".to_owned(), id.clone(), 2)]);
     let refund: i64 =
-        sqlx::query_scalar("SELECT amount_fen FROM refund_outbox WHERE session_id = ?")
+        sqlx::query_scalar("SELECT amount_fen FROM refund_outbox WHERE session_id = $1")
             .bind(&id)
             .fetch_one(&db)
             .await

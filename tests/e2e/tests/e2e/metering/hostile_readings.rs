@@ -10,7 +10,7 @@ use yingshang_core::metering::{PeriodPrices, PricePerKwh, Tariff, TariffPlan, To
 async fn socket_register(p: &Power, socket: &str) -> (Option<i64>, Option<i64>) {
     let db = default_db(&p.app).await;
     let row =
-        sqlx::query_as("SELECT last_register_wh, last_seq FROM power_sockets WHERE socket_id = ?")
+        sqlx::query_as("SELECT last_register_wh, last_seq FROM power_sockets WHERE socket_id = $1")
             .bind(socket)
             .fetch_one(&db)
             .await
@@ -143,14 +143,14 @@ async fn a_rise_the_socket_cannot_deliver_is_held_with_an_alarm_never_charged() 
             .unwrap();
     assert_eq!(alarms, vec![("implausible_rise".to_owned(), id.clone(), 2)]);
     let outcome: String =
-        sqlx::query_scalar("SELECT outcome FROM power_readings WHERE meter_id = ? AND seq = 2")
+        sqlx::query_scalar("SELECT outcome FROM power_readings WHERE meter_id = $1 AND seq = 2")
             .bind(meter)
             .fetch_one(&db)
             .await
             .unwrap();
     assert_eq!(outcome, "implausible");
     let refund: i64 =
-        sqlx::query_scalar("SELECT amount_fen FROM refund_outbox WHERE session_id = ?")
+        sqlx::query_scalar("SELECT amount_fen FROM refund_outbox WHERE session_id = $1")
             .bind(&id)
             .fetch_one(&db)
             .await

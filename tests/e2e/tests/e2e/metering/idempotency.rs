@@ -13,7 +13,7 @@ async fn leave_claim(p: &Power, key: &str, body: &str, age_s: i64) {
     let fingerprint = Fingerprint::of("POST", "/api/power/sessions", body.as_bytes());
     let claimed_at = (OffsetDateTime::now_utc().unix_timestamp() - age_s) * 1000;
     sqlx::query(
-        "INSERT INTO idempotency (caller, idem_key, fingerprint, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO idempotency (caller, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind("citizen:alice")
     .bind(key)
@@ -27,7 +27,7 @@ async fn leave_claim(p: &Power, key: &str, body: &str, age_s: i64) {
 
 async fn sessions_of_socket(p: &Power) -> i64 {
     let db = default_db(&p.app).await;
-    let n = sqlx::query_scalar("SELECT COUNT(*) FROM power_sessions WHERE socket_id = ?")
+    let n = sqlx::query_scalar("SELECT COUNT(*) FROM power_sessions WHERE socket_id = $1")
         .bind(SOCKET)
         .fetch_one(&db)
         .await
@@ -78,7 +78,7 @@ async fn an_abandoned_claim_is_taken_over_and_the_order_runs_once() {
 async fn age_record(p: &Power, key: &str, age_s: i64) {
     let db = default_db(&p.app).await;
     let changed =
-        sqlx::query("UPDATE idempotency SET created_at = created_at - ? WHERE idem_key = ?")
+        sqlx::query("UPDATE idempotency SET created_at = created_at - $1 WHERE idem_key = $2")
             .bind(age_s * 1000)
             .bind(key)
             .execute(&db)
@@ -91,7 +91,7 @@ async fn age_record(p: &Power, key: &str, age_s: i64) {
 
 async fn records(p: &Power, key: &str) -> i64 {
     let db = default_db(&p.app).await;
-    let n = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency WHERE idem_key = ?")
+    let n = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency WHERE idem_key = $1")
         .bind(key)
         .fetch_one(&db)
         .await

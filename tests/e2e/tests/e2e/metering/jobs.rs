@@ -76,7 +76,7 @@ async fn a_stale_session_is_closed_by_the_sweep_and_counted_in_the_statement() {
     assert_eq!(st["energy"], 1000);
     assert_eq!(st["ended_by"]["stale"], 1);
     let db = default_db(&p.app).await;
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM power_statements WHERE day = ?")
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM power_statements WHERE day = $1")
         .bind(&day)
         .fetch_one(&db)
         .await

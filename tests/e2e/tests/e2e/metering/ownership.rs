@@ -47,7 +47,7 @@ async fn another_operators_key_cannot_take_over_a_site_or_socket() {
     // Nothing changed: name, secret, price, owner; no intruding socket.
     let db = default_db(&p.app).await;
     let (name, owner): (String, String) =
-        sqlx::query_as("SELECT name, owner_agency FROM power_sites WHERE site_id = ?")
+        sqlx::query_as("SELECT name, owner_agency FROM power_sites WHERE site_id = $1")
             .bind(site)
             .fetch_one(&db)
             .await
@@ -56,12 +56,13 @@ async fn another_operators_key_cannot_take_over_a_site_or_socket() {
         (name.as_str(), owner.as_str()),
         ("许昌夜市", OPERATOR_AGENCY)
     );
-    let (secret, owner): (String, String) =
-        sqlx::query_as("SELECT device_secret, owner_agency FROM power_sockets WHERE socket_id = ?")
-            .bind(SOCKET)
-            .fetch_one(&db)
-            .await
-            .unwrap();
+    let (secret, owner): (String, String) = sqlx::query_as(
+        "SELECT device_secret, owner_agency FROM power_sockets WHERE socket_id = $1",
+    )
+    .bind(SOCKET)
+    .fetch_one(&db)
+    .await
+    .unwrap();
     assert_eq!(
         (secret.as_str(), owner.as_str()),
         (DEVICE_SECRET, OPERATOR_AGENCY)
@@ -131,7 +132,7 @@ async fn statements_are_for_the_agency_that_owns_the_site() {
     assert_eq!(v["statements"], json!([]));
     let db = default_db(&p.app).await;
     let rows: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM power_statements WHERE site_id = 'xuchang-night-market' AND day = ?",
+        "SELECT COUNT(*) FROM power_statements WHERE site_id = 'xuchang-night-market' AND day = $1",
     )
     .bind(&day)
     .fetch_one(&db)
@@ -211,7 +212,7 @@ async fn an_enterprise_user_named_alice_is_not_citizen_alice() {
     let s = p.session(&citizen_alice, &id).await;
     assert_eq!(s["status"], "active");
     let db = default_db(&p.app).await;
-    let owner: String = sqlx::query_scalar("SELECT owner FROM power_sessions WHERE id = ?")
+    let owner: String = sqlx::query_scalar("SELECT owner FROM power_sessions WHERE id = $1")
         .bind(&id)
         .fetch_one(&db)
         .await

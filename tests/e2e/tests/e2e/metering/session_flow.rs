@@ -138,7 +138,7 @@ async fn a_full_session_charges_per_the_core_and_refunds_the_rest_once() {
     assert_eq!(s["energy_wh"], 3270);
     let db = default_db(&p.app).await;
     let readings: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM power_readings WHERE meter_id = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM power_readings WHERE meter_id = $1")
             .bind(METER)
             .fetch_one(&db)
             .await
@@ -222,7 +222,7 @@ async fn a_full_session_charges_per_the_core_and_refunds_the_rest_once() {
             .unwrap();
     assert_eq!(paid, vec![(id.clone(), 804)]);
     let (status, refund_id): (String, Option<String>) =
-        sqlx::query_as("SELECT status, channel_refund_id FROM refund_outbox WHERE session_id = ?")
+        sqlx::query_as("SELECT status, channel_refund_id FROM refund_outbox WHERE session_id = $1")
             .bind(&id)
             .fetch_one(&db)
             .await
@@ -232,7 +232,7 @@ async fn a_full_session_charges_per_the_core_and_refunds_the_rest_once() {
     assert_eq!(s["refund"]["status"], "delivered");
     assert_eq!(s["refund"]["refund_id"].as_str(), refund_id.as_deref());
     let (charged, refunded, prepaid): (i64, i64, i64) = sqlx::query_as(
-        "SELECT charged_fen, refunded_fen, prepaid_fen FROM power_sessions WHERE id = ?",
+        "SELECT charged_fen, refunded_fen, prepaid_fen FROM power_sessions WHERE id = $1",
     )
     .bind(&id)
     .fetch_one(&db)

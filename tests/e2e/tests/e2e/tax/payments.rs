@@ -10,7 +10,11 @@ use yingshang_gateway::app::{UpOptions, up};
 async fn start_in(state: tempfile::TempDir, hosts: &str, extra: &[(&str, String)]) -> Tax {
     let bootstrap = key_from(1).key;
     let path = state.path().join("spin.toml");
-    std::fs::write(&path, yingshang_e2e::with_wasm_paths(&manifest(hosts))).unwrap();
+    std::fs::write(
+        &path,
+        yingshang_e2e::for_backend(yingshang_e2e::with_wasm_paths(&manifest(hosts))),
+    )
+    .unwrap();
     let mut o = UpOptions::new(path);
     o.listen = "127.0.0.1:0".parse().unwrap();
     o.admin_listen = Some("127.0.0.1:0".parse().unwrap());
@@ -19,6 +23,7 @@ async fn start_in(state: tempfile::TempDir, hosts: &str, extra: &[(&str, String)
     o.cache = false;
     o.schedules = false;
     o.variables.extend(variables(&bootstrap, extra));
+    let database_url = yingshang_e2e::database_for(state.path(), &mut o);
     let running = up(o).await.expect("gateway starts");
     let app = TestApp {
         base: format!("http://{}", running.addr),
@@ -26,6 +31,7 @@ async fn start_in(state: tempfile::TempDir, hosts: &str, extra: &[(&str, String)
         state,
         client: reqwest::Client::new(),
         running: Some(running),
+        database_url,
     };
     Tax { app, bootstrap }
 }
@@ -231,7 +237,7 @@ async fn a_record_the_registry_never_takes_is_given_up_with_an_alarm_after_the_l
     // All tries but the last have failed; the last one is due now.
     let db = default_db(&t.app).await;
     let tries = i64::from(yingshang_core::outbox::MAX_ATTEMPTS);
-    sqlx::query("UPDATE registry_outbox SET attempts = ?, next_attempt_at = 0")
+    sqlx::query("UPDATE registry_outbox SET attempts = $1, next_attempt_at = 0")
         .bind(tries - 1)
         .execute(&db)
         .await
@@ -244,7 +250,7 @@ async fn a_record_the_registry_never_takes_is_given_up_with_an_alarm_after_the_l
         "{v}"
     );
     let (status, attempts): (String, i64) =
-        sqlx::query_as("SELECT status, attempts FROM registry_outbox WHERE assessment_id = ?")
+        sqlx::query_as("SELECT status, attempts FROM registry_outbox WHERE assessment_id = $1")
             .bind(&id)
             .fetch_one(&db)
             .await
@@ -252,7 +258,7 @@ async fn a_record_the_registry_never_takes_is_given_up_with_an_alarm_after_the_l
     assert_eq!((status.as_str(), attempts), ("failed", tries));
     // The alarm: an audit row naming the record, for a person to act on.
     let alarms: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'outbox.gave_up' AND subject = ?",
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'outbox.gave_up' AND subject = $1",
     )
     .bind(format!("outbox/registry record/{id}"))
     .fetch_one(&db)

@@ -75,7 +75,7 @@ impl Valuation {
     /// The community and building of a registered dwelling.
     async fn place_of(&self, unit: &str) -> (String, String) {
         let db = default_db(&self.app).await;
-        sqlx::query_as("SELECT community_id, building_id FROM dwellings WHERE unit_code = ?")
+        sqlx::query_as("SELECT community_id, building_id FROM dwellings WHERE unit_code = $1")
             .bind(unit)
             .fetch_one(&db)
             .await
@@ -263,7 +263,7 @@ async fn uploads_that_do_not_match_the_slot_and_wrong_scopes_are_refused() {
     // A slot issued to another agency is not this one's to import.
     let stranger = v.agency_key(8, "valuation:import").await;
     let db = default_db(&v.app).await;
-    sqlx::query("UPDATE api_keys SET agency_id = 'other-agency' WHERE key_id = ?")
+    sqlx::query("UPDATE api_keys SET agency_id = 'other-agency' WHERE key_id = $1")
         .bind(super::key_from(8).key_id.as_str())
         .execute(&db)
         .await

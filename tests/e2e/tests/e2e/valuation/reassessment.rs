@@ -14,7 +14,7 @@ async fn result_rows(v: &Valuation, run: &str) -> Vec<ResultRow> {
     let db = default_db(&v.app).await;
     sqlx::query_as(
         "SELECT unit_code, unit_price_fen, total_value_fen, factors, error_code \
-         FROM assessments WHERE run_id = ? ORDER BY unit_code",
+         FROM assessments WHERE run_id = $1 ORDER BY unit_code",
     )
     .bind(run)
     .fetch_all(&db)
@@ -119,7 +119,7 @@ async fn city_reassessment_runs_in_chunks_to_completion_and_reruns_safely() {
 
     // Processing the first chunk again (the cursor wound back) leaves the same rows.
     let db = default_db(&v.app).await;
-    sqlx::query("UPDATE reassessment_runs SET last_unit = '', status = 'running' WHERE id = ?")
+    sqlx::query("UPDATE reassessment_runs SET last_unit = '', status = 'running' WHERE id = $1")
         .bind(&id)
         .execute(&db)
         .await

@@ -25,7 +25,7 @@ async fn dwelling_dto(v: &Valuation, unit: &str) -> Value {
     let row: DwellingRow = sqlx::query_as(
         "SELECT community_id, building_id, floor, total_storeys, has_lift, orientation, layout, \
              view_key, build_year, decoration, area_centi_m2, end_unit, structure \
-             FROM dwellings WHERE unit_code = ?",
+             FROM dwellings WHERE unit_code = $1",
     )
     .bind(unit)
     .fetch_one(&db)
