@@ -36,6 +36,122 @@ enum Command {
     /// Agency API keys in the application's `default` database.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Apply the schema to a database before a deployment: every migration file not
+    /// applied yet, each once, in order, recorded with its checksum (a changed file
+    /// is refused). Safe to run again.
+    Migrate {
+        /// `postgres://user:password@host:port/dbname` (the PostgreSQL set), or
+        /// `sqlite://PATH` / a file path (the SQLite set).
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// The application manifest whose migrations folders to apply.
+        #[arg(short = 'f', long = "from", default_value = "spin.toml")]
+        from: PathBuf,
+    },
+    /// Render the production manifests from spin.toml: the SpinKube SpinApp, Spin's
+    /// runtime configuration per database backend, one Kubernetes CronJob per schedule.
+    Deploy(DeployArgs),
+}
+
+#[derive(clap::Args)]
+struct DeployArgs {
+    /// The folder to write the files to (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// The application image (`spin registry push <image>`).
+    #[arg(long)]
+    image: String,
+    /// Replicas of the SpinApp.
+    #[arg(long, default_value_t = 2)]
+    replicas: u32,
+    /// SpinKube executor.
+    #[arg(long, default_value = "spintainer")]
+    executor: String,
+    /// A non-secret variable's production value, NAME=VALUE (repeatable).
+    #[arg(long = "set", value_parser = parse_set)]
+    set: Vec<(String, String)>,
+    /// The libSQL (Turso) URL for the SQLite backend's `default` database.
+    #[arg(long, requires = "libsql_token")]
+    libsql_url: Option<String>,
+    /// Its token (better given through the environment).
+    #[arg(long, env = "LIBSQL_TOKEN", hide_env_values = true)]
+    libsql_token: Option<String>,
+    /// The image the CronJobs call routes with (`sh` and `curl`).
+    #[arg(long, default_value = "curlimages/curl:8.10.1")]
+    curl_image: String,
+    /// The application manifest.
+    #[arg(short = 'f', long = "from", default_value = "spin.toml")]
+    from: PathBuf,
+}
+
+fn parse_set(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("`{s}`: expected NAME=VALUE"))
+}
+
+/// Runs `deploy`: writes the rendered files and names them.
+fn deploy_command(args: DeployArgs) -> anyhow::Result<()> {
+    let manifest = yingshang_gateway::manifest::Manifest::load(&args.from)?;
+    let options = yingshang_gateway::deploy::Options {
+        image: args.image,
+        replicas: args.replicas,
+        executor: args.executor,
+        set: args.set.into_iter().collect(),
+        libsql: args.libsql_url.zip(args.libsql_token),
+        curl_image: args.curl_image,
+    };
+    let files = yingshang_gateway::deploy::render(&manifest, &options)?;
+    std::fs::create_dir_all(&args.out)?;
+    for (name, text) in files {
+        let path = args.out.join(&name);
+        std::fs::write(&path, text)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Runs `migrate`: the manifest's PostgreSQL or SQLite migrations, by the URL's form.
+fn migrate_command(database_url: &str, from: &std::path::Path) -> anyhow::Result<()> {
+    let manifest = yingshang_gateway::manifest::Manifest::load(from)?;
+    let tool = yingshang_gateway::app_tool::AppTool::of(&manifest)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let applied = runtime.block_on(async {
+        if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+            let dir = tool.postgres_migrations_dir(&manifest).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: no postgres_migrations in [application.tool.yingshang]",
+                    from.display()
+                )
+            })?;
+            yingshang_gateway::migrations::apply_postgres(database_url, &dir).await
+        } else {
+            let path = database_url
+                .strip_prefix("sqlite://")
+                .unwrap_or(database_url);
+            let dir = tool.migrations_dir(&manifest).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: no migrations in [application.tool.yingshang]",
+                    from.display()
+                )
+            })?;
+            let pool =
+                yingshang_gateway::databases::open_pool(std::path::Path::new(path), 1).await?;
+            let applied = yingshang_gateway::migrations::apply(&pool, &dir).await;
+            pool.close().await;
+            applied
+        }
+    })?;
+    if applied.is_empty() {
+        println!("up to date: nothing to apply");
+    } else {
+        for name in applied {
+            println!("applied {name}");
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -277,6 +393,10 @@ fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Command::Keys(command) => return keys_command(command),
+        Command::Deploy(args) => return deploy_command(args),
+        Command::Migrate { database_url, from } => {
+            return migrate_command(&database_url, &from);
+        }
         Command::Dev(DevCommand::Key { state_dir }) => {
             println!(
                 "{}",
