@@ -10,6 +10,7 @@ pub mod body_limit;
 pub mod builder;
 pub mod databases;
 pub mod deadline;
+pub mod deploy;
 pub mod dev;
 pub mod engine;
 pub mod host;
