@@ -24,6 +24,7 @@
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod calendar;
 pub mod chain;
 pub mod channel;
 pub mod clock;

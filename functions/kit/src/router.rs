@@ -79,6 +79,21 @@ pub async fn serve(base: &str, table: &[Route], req: Request) -> Answer {
     }
 }
 
+/// As [`serve`], for a function that counts working days: the calendar with the
+/// operator's published years ([`crate::calendar`]) is loaded first; a
+/// `calendar_years` that does not parse is the operator's error, a 500 logged with
+/// what is wrong, and nothing is counted with a wrong calendar.
+pub async fn serve_with_calendar(base: &str, table: &[Route], req: Request) -> Answer {
+    if let Err(e) = crate::calendar::load().await {
+        let ctx = RequestContext::from_headers(req.headers());
+        let failure: Failure = ctx
+            .internal("loading the calendar_years variable", e)
+            .into();
+        return failure.respond(&ctx);
+    }
+    serve(base, table, req).await
+}
+
 async fn dispatch(
     ctx: &RequestContext,
     base: &str,

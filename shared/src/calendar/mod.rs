@@ -18,6 +18,7 @@ pub mod error;
 pub mod iso;
 pub mod iso_serde;
 pub mod local;
+pub mod published;
 pub mod working;
 
 #[cfg(test)]
@@ -31,4 +32,5 @@ pub use data::{CHINA_YEARS, CalendarYear, DaysOff};
 pub use error::{CalendarError, DateError};
 pub use iso::{IsoDate, MAX_YEAR, MIN_YEAR, iso};
 pub use local::{CHINA_STANDARD_TIME, local_date};
+pub use published::china_with;
 pub use working::WorkingCalendar;

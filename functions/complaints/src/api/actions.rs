@@ -42,7 +42,7 @@ pub async fn save_transition(
     actor: &yingshang_core::complaints::Actor,
     audit_actor: &str,
 ) -> Result<CaseState, TxError> {
-    let transition = apply(&stored.state, action, actor, ctx.now, calendar())?;
+    let transition = apply(&stored.state, action, actor, ctx.now, &calendar())?;
     if !store::save(db, &transition.state, stored.version, unix_ms(ctx.now)).await? {
         return Err(TxError::Retry(ComplaintsError::Contended.into()));
     }

@@ -73,7 +73,7 @@ pub async fn monthly(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answ
         let full = page.len() as i64 == PAGE;
         summaries.extend(
             page.iter()
-                .map(|s| CaseSummary::of(&s.state, ctx.now, calendar())),
+                .map(|s| CaseSummary::of(&s.state, ctx.now, &calendar())),
         );
         if summaries.len() > MONTH_LIMIT {
             return Err(ctx

@@ -30,7 +30,7 @@ const MAX_LIMIT: i64 = 100;
 pub fn view<'a>(ctx: &RequestContext, case: &'a CaseState, actor: &Actor) -> CaseView<'a> {
     CaseView {
         case,
-        deadlines: deadlines(case, ctx.now, calendar()),
+        deadlines: deadlines(case, ctx.now, &calendar()),
         available_actions: available_actions(case, actor),
     }
 }
@@ -168,7 +168,7 @@ pub async fn list(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
     };
     let cases = cases
         .into_iter()
-        .map(|c| CaseSummary::of(c, ctx.now, calendar()))
+        .map(|c| CaseSummary::of(c, ctx.now, &calendar()))
         .collect();
     Ok(json(ctx, 200, &CaseList { cases, next_cursor }))
 }

@@ -72,7 +72,7 @@ pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
             yingshang_kit::audit::record(ctx, db, &audit_entry(DEMO_ACTOR, &opened.event)).await?;
             let mut state = opened.state;
             for (action, actor) in script(&state.category, *steps)? {
-                let t = apply(&state, action, &actor, at, calendar())?;
+                let t = apply(&state, action, &actor, at, &calendar())?;
                 yingshang_kit::audit::record(ctx, db, &audit_entry(DEMO_ACTOR, &t.event)).await?;
                 state = t.state;
             }

@@ -25,10 +25,10 @@ pub fn catalogue() -> &'static Catalogue {
     CATALOGUE.get_or_init(|| Catalogue::builtin().expect("the built-in catalogue is tested"))
 }
 
-/// The working-day calendar.
-pub fn calendar() -> &'static WorkingCalendar {
-    static CALENDAR: OnceLock<WorkingCalendar> = OnceLock::new();
-    CALENDAR.get_or_init(WorkingCalendar::china)
+/// The working-day calendar: the built-in years and those published since
+/// (`calendar_years`, loaded by the kit before each request).
+pub fn calendar() -> std::sync::Arc<WorkingCalendar> {
+    yingshang_kit::calendar::current()
 }
 
 /// The caller as the core's actor: an enterprise user acts for its credit code; an

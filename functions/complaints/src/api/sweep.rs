@@ -56,7 +56,7 @@ pub async fn sweep(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer
         warnings: Warnings::default(),
     };
     for case in undecided {
-        match sweep_decision(&case.state, ctx.now, calendar()) {
+        match sweep_decision(&case.state, ctx.now, &calendar()) {
             SweepDecision::Nothing => {}
             SweepDecision::Undetermined { .. } => report.undetermined.push(case.state.id),
             SweepDecision::AutoAccept { .. } => {
@@ -81,7 +81,7 @@ pub async fn sweep(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer
             }
         }
     }
-    report.warnings = judge(&open_cases(ctx, db).await?, ctx.now, calendar());
+    report.warnings = judge(&open_cases(ctx, db).await?, ctx.now, &calendar());
     Ok(json(ctx, 200, &report))
 }
 
@@ -94,5 +94,5 @@ pub async fn warnings(ctx: &RequestContext, db: &Db, req: Request) -> Result<Ans
         return Err(ComplaintsError::OfficeOnly.into());
     }
     let cases = open_cases(ctx, db).await?;
-    Ok(json(ctx, 200, &judge(&cases, ctx.now, calendar())))
+    Ok(json(ctx, 200, &judge(&cases, ctx.now, &calendar())))
 }

@@ -155,7 +155,7 @@ pub async fn suggestions(ctx: &RequestContext, db: &Db, req: Request) -> Result<
         let full = i64::try_from(page.len()).unwrap_or(i64::MAX) >= PAGE;
         summaries.extend(
             page.iter()
-                .map(|s| CaseSummary::of(&s.state, ctx.now, calendar())),
+                .map(|s| CaseSummary::of(&s.state, ctx.now, &calendar())),
         );
         if summaries.len() >= CLOSED_LIMIT {
             truncated = full;

@@ -13,7 +13,7 @@ use crate::store::projects::{self as prstore, EvaluationRow, Project};
 use crate::store::providers as pstore;
 use serde::Deserialize;
 use spin_sdk::http::Request;
-use yingshang_core::calendar::{IsoDate, WorkingCalendar, iso, local_date};
+use yingshang_core::calendar::{IsoDate, iso, local_date};
 use yingshang_core::intermediary::Ratings;
 use yingshang_core::intermediary::deadline::deadlines;
 use yingshang_core::intermediary::evaluation::{card, score as score_rule, timeliness};
@@ -116,7 +116,7 @@ pub async fn contract(
         .into());
     }
     let due = deadlines(
-        &WorkingCalendar::china(),
+        &yingshang_kit::calendar::current(),
         signed,
         u32::try_from(p.statutory_working_days).unwrap_or(0),
         u32::try_from(p.contractual_days).unwrap_or(0),
@@ -243,7 +243,7 @@ pub async fn evaluate(
     let s = score_rule(&rules, points, r)
         .map_err(|_| field("quality", "评分须为 0–100", "ratings are 0–100"))?;
     let evidence_due = if s.burden_reversed {
-        let due = WorkingCalendar::china()
+        let due = yingshang_kit::calendar::current()
             .add_working_days(local_date(ctx.now), config::EVIDENCE_WORKING_DAYS)
             .map_err(|e| ctx.internal("computing the evidence deadline", e))?;
         Some(iso(due))
