@@ -276,16 +276,22 @@ impl Complaints {
         let text = at
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
-        sqlx::query(
+        // The one place the tests' SQL differs: each backend's JSON update.
+        let sql = if self.app.database_url.is_some() {
             "UPDATE complaints_cases SET received_at = $1, \
-             state = json_set(state, '$.received_at', $2) WHERE id = $3",
-        )
-        .bind(at.unix_timestamp() * 1000)
-        .bind(text)
-        .bind(id)
-        .execute(&db)
-        .await
-        .unwrap();
+             state = jsonb_set(state::jsonb, '{received_at}', to_jsonb($2::text))::text \
+             WHERE id = $3"
+        } else {
+            "UPDATE complaints_cases SET received_at = $1, \
+             state = json_set(state, '$.received_at', $2) WHERE id = $3"
+        };
+        sqlx::query(sql)
+            .bind(at.unix_timestamp() * 1000)
+            .bind(text)
+            .bind(id)
+            .execute(&db)
+            .await
+            .unwrap();
         db.close().await;
     }
 

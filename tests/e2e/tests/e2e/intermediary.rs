@@ -31,6 +31,7 @@ sms_gateway_url = { default = "http://stand-ins.spin.internal/sms/messages" }
 approval_system_url = { default = "http://stand-ins.spin.internal/approvals/results" }
 intermediary_admin_agencies = { default = "airport-approval" }
 intermediary_evaluation_rules = { default = "" }
+calendar_years = { default = "" }
 intermediary_reminder_days = { default = "3,1" }
 intermediary_ocid_prefix = { default = "ocds-ysmkt1-" }
 object_store_endpoint = { default = "" }
@@ -56,6 +57,7 @@ intermediary_admin_agencies = "{{ intermediary_admin_agencies }}"
 intermediary_evaluation_rules = "{{ intermediary_evaluation_rules }}"
 intermediary_reminder_days = "{{ intermediary_reminder_days }}"
 intermediary_ocid_prefix = "{{ intermediary_ocid_prefix }}"
+calendar_years = "{{ calendar_years }}"
 [[trigger.http]]
 route = "/api/complaints/..."
 component = "complaints"
@@ -65,6 +67,7 @@ sqlite_databases = ["default"]
 allowed_outbound_hosts = ["{{ object_store_endpoint }}"]
 [component.complaints.variables]
 auth_jwt_secret = "{{ auth_jwt_secret }}"
+calendar_years = "{{ calendar_years }}"
 bootstrap_api_key = "{{ bootstrap_api_key }}"
 object_store_endpoint = "{{ object_store_endpoint }}"
 object_store_region = "{{ object_store_region }}"
@@ -91,6 +94,20 @@ struct Market {
     staff: String,
 }
 
+/// The test's own calendar for the years after the built-in ones up to next year,
+/// plain weekdays (no holidays): deadlines counted from today reach into them, as an
+/// operator's `calendar_years` would let them. Not the published holidays.
+fn years_after_the_built_in() -> String {
+    let last_built_in = yingshang_core::calendar::CHINA_YEARS
+        .last()
+        .map_or(2026, |y| y.year);
+    let next = OffsetDateTime::now_utc().year() + 1;
+    let years: Vec<serde_json::Value> = (last_built_in + 1..=next.max(last_built_in + 1))
+        .map(|year| json!({ "year": year, "days_off": [], "make_up_days": [] }))
+        .collect();
+    serde_json::Value::Array(years).to_string()
+}
+
 async fn start() -> Market {
     let bootstrap = key_from(1).key;
     let b = bootstrap.clone();
@@ -100,6 +117,8 @@ async fn start() -> Market {
         o.variables
             .insert("intermediary_webhook_secret".into(), WEBHOOK_SECRET.into());
         o.variables.insert("bootstrap_api_key".into(), b);
+        o.variables
+            .insert("calendar_years".into(), years_after_the_built_in());
         o.schedules = false;
     })
     .await;
