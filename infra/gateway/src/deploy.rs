@@ -154,14 +154,14 @@ fn cron_of(every: Duration) -> Result<(String, u64, u64), String> {
             Err(uneven())
         };
     }
-    if s % 86_400 == 0 {
+    if s.is_multiple_of(86_400) {
         return if s == 86_400 {
             Ok(("0 0 * * *".into(), 1, 0))
         } else {
             Err(uneven())
         };
     }
-    if s % 3600 == 0 {
+    if s.is_multiple_of(3600) {
         let h = s / 3600;
         return match h {
             1 => Ok(("0 * * * *".into(), 1, 0)),
@@ -169,7 +169,7 @@ fn cron_of(every: Duration) -> Result<(String, u64, u64), String> {
             _ => Err(uneven()),
         };
     }
-    if s % 60 == 0 {
+    if s.is_multiple_of(60) {
         let m = s / 60;
         return match m {
             1 => Ok(("* * * * *".into(), 1, 0)),

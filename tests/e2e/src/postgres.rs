@@ -125,6 +125,9 @@ fn start() -> Cluster {
         data = sh_quote(&data),
         root = sh_quote(&root),
     );
+    // Not waited on: the keeper lives as long as this process, and its pipe closing
+    // at exit is what stops the server.
+    #[allow(clippy::zombie_processes)]
     let keeper = as_server_user("sh")
         .args(["-c", &script])
         .stdin(Stdio::piped())

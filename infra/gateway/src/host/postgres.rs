@@ -22,6 +22,10 @@
 //! - TLS (every `sslmode` but `disable`) goes through rustls with the Mozilla roots
 //!   and the builder's root certificate, where Spin uses the system's OpenSSL.
 
+// The error type is Spin's WIT variant (its query-failed case carries the server's
+// fields); its size is the contract's, not ours to box.
+#![allow(clippy::result_large_err)]
+
 use crate::host::SpinHost;
 use crate::host::postgres_types::{column_value, data_type, parameter, size_of};
 use crate::state::StoreData;

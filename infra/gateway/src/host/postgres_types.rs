@@ -97,13 +97,13 @@ pub fn column_value(row: &Row, i: usize) -> Result<DbValue, BoxError> {
             Ok(DbValue::Decimal(v.to_string()))
         }),
         Type::INT4_RANGE => get(row, i, |v: PgRange<i32>| {
-            Ok(DbValue::RangeInt32(v.to_wit()))
+            Ok(DbValue::RangeInt32(v.into_wit()))
         }),
         Type::INT8_RANGE => get(row, i, |v: PgRange<i64>| {
-            Ok(DbValue::RangeInt64(v.to_wit()))
+            Ok(DbValue::RangeInt64(v.into_wit()))
         }),
         Type::NUM_RANGE => get(row, i, |v: PgRange<rust_decimal::Decimal>| {
-            let (lo, hi) = v.to_wit();
+            let (lo, hi) = v.into_wit();
             let s = |b: Option<(rust_decimal::Decimal, RangeBoundKind)>| {
                 b.map(|(d, k)| (d.to_string(), k))
             };
@@ -124,7 +124,10 @@ pub fn column_value(row: &Row, i: usize) -> Result<DbValue, BoxError> {
     }
 }
 
-fn datetime_to_wit(v: time::PrimitiveDateTime) -> Result<(i32, u8, u8, u8, u8, u8, u32), BoxError> {
+/// The WIT's datetime tuple: year, month, day, hour, minute, second, nanosecond.
+type WitDatetime = (i32, u8, u8, u8, u8, u8, u32);
+
+fn datetime_to_wit(v: time::PrimitiveDateTime) -> Result<WitDatetime, BoxError> {
     Ok((
         v.year(),
         u8::from(v.month()),
@@ -281,7 +284,7 @@ impl<T> PgRange<T> {
     fn from_wit((lower, upper): (Bound<T>, Bound<T>)) -> Self {
         PgRange { lower, upper }
     }
-    fn to_wit(self) -> (Bound<T>, Bound<T>) {
+    fn into_wit(self) -> (Bound<T>, Bound<T>) {
         (self.lower, self.upper)
     }
 }
