@@ -6,14 +6,17 @@
 # median of RUNS runs, with ratios to `wasmtime serve` and to a native hyper server
 # measured in the same run. Then start-up times (with and without the compiled-code
 # cache, and the first request to each component) and the latency at half of the
-# gateway's peak rate. Every server it starts is stopped on exit (trap).
+# gateway's peak rate. The valuation and meter rows run once on SQLite and once on
+# PostgreSQL (a throwaway cluster, bench/pg_cluster.sh; Debian's `postgresql`).
+# Every server it starts is stopped on exit (trap).
 #
 #   bench/load.sh            full run (installs wrk and wasmtime-cli 48.0.8 if missing)
 #   bench/load.sh --smoke    1 run of 1 s per row; skips rows whose tools are missing
 #
 # Environment: DURATION (s per run, default 10), RUNS (default 3), CONNECTIONS
 # (default 32), THREADS (wrk threads, default 1), PORT_BASE (default 39100), ROWS
-# (`hello`: only the hello rows, half-peak latency and start-up; default all);
+# (`hello`: only the hello rows, half-peak latency and start-up; `backends`: only
+# the valuation and meter rows, each on SQLite and on PostgreSQL; default all);
 # meter row (bench/loadgen): METER_CONNECTIONS (default 16, 4 meters each) and
 # METER_RATE (open-loop readings/s, default 2000). Exits 1 if the meter row's
 # billing check fails.
@@ -54,10 +57,13 @@ cleanup() {
         wait "$pid" 2>/dev/null || true
     done
     PIDS=()
+    pg_stop
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+source "$ROOT/bench/pg_cluster.sh"
 
 log() { printf '>> %s\n' "$*" >&2; }
 
@@ -72,6 +78,7 @@ ensure_tools() {
     if [[ -n "$WASMTIME" ]] && "$WASMTIME" --version | grep -q " $WASMTIME_VERSION"; then
         return
     fi
+    if [[ "$ROWS" == backends ]]; then WASMTIME=""; return; fi
     if ((SMOKE)); then
         log "wasmtime $WASMTIME_VERSION missing: its row is skipped in a smoke run"
         WASMTIME=""
@@ -272,11 +279,29 @@ print(r["rps"], r["p50_ms"], r["p99_ms"], r["errors"])' >>"$TMP/half" || log "a 
     stop "$pid"
 }
 
+# backend_args BACKEND NAME: the gateway flags for BACKEND (`sqlite`: none, the
+# `default` database in the state folder; `postgres`: a fresh database NAME on the
+# benchmark's cluster, named by `database_url`). Sets DB_URL (empty on SQLite).
+backend_args() {
+    BACKEND_ARGS=()
+    DB_URL=""
+    if [[ "$1" == postgres ]]; then
+        DB_URL=$(pg_database "$2")
+        BACKEND_ARGS=(--variable "database_url=$DB_URL" --variable "database_host=$PG_HOST")
+    fi
+}
+
+backend_label() { if [[ "$1" == postgres ]]; then echo PostgreSQL; else echo SQLite; fi; }
+
+# row_valuation [BACKEND]: lookups of demo dwellings (default backend: sqlite).
 row_valuation() {
-    local label="valuation lookup: gateway"
+    local backend=${1:-sqlite}
+    local label
+    label="valuation lookup: gateway, $(backend_label "$backend")"
     if ((!VALUATION_OK)); then unavailable "$label" "not yet available"; return; fi
-    local port=$((PORT_BASE + 40)) state="$TMP/state-valuation"
-    gateway gw-valuation "$ROOT/spin.toml" "$state" "$port"
+    local port=$((PORT_BASE + 40)) state="$TMP/state-valuation-$backend"
+    backend_args "$backend" valuation
+    gateway gw-valuation "$ROOT/spin.toml" "$state" "$port" "${BACKEND_ARGS[@]}"
     local pid=$PID base="http://127.0.0.1:$port"
     wait_ok "$base/.well-known/spin/health" "$pid"
     local key token
@@ -284,24 +309,33 @@ row_valuation() {
     curl -fsS -o /dev/null -X POST -H "authorization: Bearer $key" "$base/api/valuation/demo-data"
     token=$("$GATEWAY" dev token --role citizen --state-dir "$state")
     # 500 demo units, cycled: a lookup reads the dwelling, its base prices and the table.
-    python3 - "$state/sqlite_db.db" "$token" >"$TMP/valuation.lua" <<'EOF'
-import sqlite3, sys
-codes = [r[0] for r in sqlite3.connect(sys.argv[1]).execute(
-    "SELECT unit_code FROM dwellings ORDER BY unit_code LIMIT 500")]
+    local sql="SELECT unit_code FROM dwellings ORDER BY unit_code LIMIT 500"
+    if [[ -n "$DB_URL" ]]; then
+        pg_query "$DB_URL" "$sql" >"$TMP/codes"
+    else
+        python3 -c 'import sqlite3, sys
+for (c,) in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print(c)' \
+            "$state/sqlite_db.db" "$sql" >"$TMP/codes"
+    fi
+    python3 - "$TMP/codes" "$token" >"$TMP/valuation.lua" <<'EOF'
+import sys
+codes = open(sys.argv[1]).read().split()
 print('local codes = {' + ','.join('"%s"' % c for c in codes) + '}')
 print('local i = 0')
 print('wrk.headers["authorization"] = "Bearer %s"' % sys.argv[2])
 print('function request() i = i % #codes + 1; return wrk.format("GET", "/api/valuation/units/" .. codes[i]) end')
 EOF
-    local first
-    first=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT min(unit_code) FROM dwellings").fetchone()[0])' "$state/sqlite_db.db")
-    curl -fsS -o /dev/null -H "authorization: Bearer $token" "$base/api/valuation/units/$first"
+    curl -fsS -o /dev/null -H "authorization: Bearer $token" \
+        "$base/api/valuation/units/$(head -n 1 "$TMP/codes")"
     measure "$label" "$pid" "$base/" "$TMP/valuation.lua"
     stop "$pid"
 }
 
+# row_meter [BACKEND]: signed readings through bench/loadgen (default backend: sqlite).
 row_meter() {
-    local label="meter webhook: gateway"
+    local backend=${1:-sqlite}
+    local label
+    label="meter webhook: gateway, $(backend_label "$backend")"
     if ((!METER_OK)); then unavailable "$label" "not yet available"; return; fi
     if [[ -z "$LOADGEN" ]]; then unavailable "$label" "loadgen did not build"; return; fi
     # Each webhook carries a fresh device signature (HMAC over method, path, timestamp,
@@ -310,12 +344,15 @@ row_meter() {
     # key, citizen token, the channel's signature: the secret is given to the
     # gateway as a --variable), and checks afterwards, through the API, that each
     # session was charged exactly the readings answered 2xx.
-    local port=$((PORT_BASE + 80)) state="$TMP/state-meter" channel
+    local port=$((PORT_BASE + 80)) state="$TMP/state-meter-$backend" channel
     channel=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-    gateway gw-meter "$ROOT/spin.toml" "$state" "$port" --variable "payment_channel_secret=$channel"
+    backend_args "$backend" meter
+    gateway gw-meter "$ROOT/spin.toml" "$state" "$port" --variable "payment_channel_secret=$channel" \
+        "${BACKEND_ARGS[@]}"
     local pid=$PID base="http://127.0.0.1:$port" key token i
     wait_ok "$base/.well-known/spin/health" "$pid"
-    key=$("$GATEWAY" keys create --agency loadgen-power --scope power:operate --state-dir "$state")
+    key=$("$GATEWAY" keys create --agency loadgen-power --scope power:operate --state-dir "$state" \
+        ${DB_URL:+--database-url "$DB_URL"})
     token=$("$GATEWAY" dev token --role citizen --sub loadgen --hours 2 --state-dir "$state")
     local common=(meter --url "$base" --agency-key "$key" --token "$token" --channel-secret "$channel"
         --connections "$METER_CONNECTIONS" --meters "$((METER_CONNECTIONS * 4))")
@@ -333,7 +370,7 @@ row_meter() {
         --duration "$DURATION" >"$TMP/meter-open.json" || METER_FAILED=1
     # Medians of the closed-loop runs; the open-loop run as measured.
     python3 - "$TMP/meter.json" "$TMP/meter-open.json" "$label" "$(peak_mib "$pid")" \
-        >>"$TMP/rows" 3>"$TMP/meter-open" <<'EOF'
+        >>"$TMP/rows" 3>>"$TMP/meter-open" <<'EOF'
 import json, os, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 med = lambda k: statistics.median_low([r[k] for r in runs]) if runs else "nan"
@@ -342,7 +379,7 @@ o = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 v = [r["verification"]["passed"] for r in runs + o if "verification" in r]
 with os.fdopen(3, "w") as f:
     if o:
-        f.write("%s %s %s %s %s %s\n" % (o[0]["rate"], o[0]["rps"], o[0]["p50_ms"], o[0]["p99_ms"], o[0]["errors"],
+        f.write("%s|%s|%s|%s|%s|%s|%s\n" % (sys.argv[3], o[0]["rate"], o[0]["rps"], o[0]["p50_ms"], o[0]["p99_ms"], o[0]["errors"],
             "passed" if v and all(v) else "FAILED"))
 EOF
     stop "$pid"
@@ -410,24 +447,30 @@ report() {
             'BEGIN { printf "| %.0f | %.0f %% | %s | %s | %s | %s |\n", r, (p > 0 ? 100 * r / p : 0), a, b, e, (b + 0 < 5 ? "yes" : "NO") }'
     fi
     if [[ -s "$TMP/meter-open" ]]; then
-        read -r mrate mrps mp50 mp99 merr mver <"$TMP/meter-open"
         echo
-        echo "## Meter webhook, open loop at $mrate readings/s (latency from the intended send time)"
+        echo "## Meter webhook, open loop at $METER_RATE readings/s (latency from the intended send time)"
         echo
-        echo "The meter row above is bench/loadgen, not wrk: closed loop, $METER_CONNECTIONS connections,"
+        echo "The meter rows above are bench/loadgen, not wrk: closed loop, $METER_CONNECTIONS connections,"
         echo "4 meters each, every reading signed at send time. Here: $((METER_CONNECTIONS * 4)) connections."
         echo
-        echo "| achieved req/s | p50 ms | p99 ms | errors | p99 < 50 ms | billing check (all runs) |"
-        echo "|---:|---:|---:|---:|---|---|"
-        awk -v r="$mrps" -v a="$mp50" -v b="$mp99" -v e="$merr" -v v="$mver" \
-            'BEGIN { printf "| %.0f | %s | %s | %s | %s | %s |\n", r, a, b, e, (b + 0 < 50 ? "yes" : "NO"), v }'
+        echo "| row | achieved req/s | p50 ms | p99 ms | errors | p99 < 50 ms | billing check (all runs) |"
+        echo "|---|---:|---:|---:|---:|---|---|"
+        awk -F'|' '{ printf "| %s | %.0f | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, ($5 + 0 < 50 ? "yes" : "NO"), $7 }' \
+            "$TMP/meter-open"
     fi
-    echo
-    echo "## Start-up of \`yingshang up\` (hello manifest), ms"
-    echo
-    echo "| case | to first healthy answer | first request to hello |"
-    echo "|---|---:|---:|"
-    awk -F'|' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$TMP/startup"
+    if [[ -n "$PG_PORT" ]]; then
+        echo
+        echo "PostgreSQL: $("$PG_BIN/postgres" --version), a throwaway cluster on 127.0.0.1 (bench/pg_cluster.sh:"
+        echo "synchronous_commit=off, fsync on, shared_buffers=256MB); its memory is not in \"peak MiB\"."
+    fi
+    if [[ -s "$TMP/startup" ]]; then
+        echo
+        echo "## Start-up of \`yingshang up\` (hello manifest), ms"
+        echo
+        echo "| case | to first healthy answer | first request to hello |"
+        echo "|---|---:|---:|"
+        awk -F'|' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$TMP/startup"
+    fi
 }
 
 main() {
@@ -435,14 +478,22 @@ main() {
     build
     hello_manifest
     : >"$TMP/rows"
-    row_native
-    row_wasmtime
-    row_gateway_hello
-    if [[ "$ROWS" != hello ]]; then
-        row_valuation
-        row_meter
+    : >"$TMP/startup"
+    if [[ "$ROWS" != backends ]]; then
+        row_native
+        row_wasmtime
+        row_gateway_hello
     fi
-    startups
+    PG_OK=0
+    if [[ "$ROWS" != hello ]] && pg_start; then PG_OK=1; fi
+    if [[ "$ROWS" == all || "$ROWS" == backends ]]; then
+        row_valuation sqlite
+        if ((PG_OK)); then row_valuation postgres; else unavailable "valuation lookup: gateway, PostgreSQL" "PostgreSQL not installed"; fi
+        row_meter sqlite
+        if ((PG_OK)); then row_meter postgres; else unavailable "meter webhook: gateway, PostgreSQL" "PostgreSQL not installed"; fi
+    fi
+    if [[ "$ROWS" != backends ]]; then startups; fi
+    echo "load average after the rows: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     report
     if ((METER_FAILED)); then log "meter row: the billing check FAILED (see above)"; exit 1; fi
 }

@@ -1,6 +1,8 @@
-//! `yingshang keys`: agency API keys in the application's `default` database —
-//! created (the key is shown once; only its SHA-256 is stored), listed (never a
-//! secret), and revoked. The rules (format, hashing, scopes) are the core's.
+//! `yingshang keys`: agency API keys in the application's database — the `default`
+//! SQLite database of a state folder, or the PostgreSQL database `database_url`
+//! names — created (the key is shown once; only its SHA-256 is stored), listed
+//! (never a secret), and revoked. The rules (format, hashing, scopes) are the core's.
+//! The statements are the same on both (the subset they share).
 
 use rand::RngCore;
 use sqlx::SqlitePool;
@@ -33,6 +35,47 @@ pub struct KeyRow {
     pub created_at: i64,
 }
 
+/// Where the keys live.
+pub enum KeyStore {
+    /// A state folder's `default` database.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database (its schema applied by `yingshang migrate`).
+    Postgres(tokio_postgres::Client),
+}
+
+impl KeyStore {
+    /// Opens the store a `--database-url` names (`postgres://…`), or else the
+    /// `default` database of `state_dir`, which must exist.
+    pub async fn open(
+        database_url: Option<&str>,
+        state_dir: &std::path::Path,
+    ) -> anyhow::Result<Self> {
+        if let Some(url) = database_url {
+            anyhow::ensure!(
+                url.starts_with("postgres://") || url.starts_with("postgresql://"),
+                "--database-url must be a postgres:// URL (SQLite: use --state-dir)"
+            );
+            return Ok(Self::Postgres(
+                crate::host::postgres::connect_native(url).await?,
+            ));
+        }
+        let db = state_dir.join("sqlite_db.db");
+        anyhow::ensure!(
+            db.exists(),
+            "{} does not exist; run `yingshang up` first",
+            db.display()
+        );
+        Ok(Self::Sqlite(crate::databases::open_pool(&db, 1).await?))
+    }
+
+    /// Closes the connections.
+    pub async fn close(self) {
+        if let Self::Sqlite(pool) = self {
+            pool.close().await;
+        }
+    }
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -43,7 +86,7 @@ fn now_ms() -> i64 {
 /// Creates a key for `agency` with `scopes`, valid for `days` (forever if `None`).
 /// Returns the full key: it is shown once and cannot be recovered.
 pub async fn create(
-    pool: &SqlitePool,
+    store: &KeyStore,
     agency: &str,
     scopes: &[String],
     days: Option<u32>,
@@ -67,30 +110,65 @@ pub async fn create(
     let key = generate(&random);
     let now = now_ms();
     let expires = days.map(|d| now + i64::from(d) * 86_400_000);
-    sqlx::query(INSERT)
-        .bind(key.key_id.as_str())
-        .bind(agency.as_str())
-        .bind(&key.hash)
-        .bind(scopes.join(" "))
-        .bind(expires)
-        .bind(now)
-        .execute(pool)
-        .await?;
+    let scopes = scopes.join(" ");
+    match store {
+        KeyStore::Sqlite(pool) => {
+            sqlx::query(INSERT)
+                .bind(key.key_id.as_str())
+                .bind(agency.as_str())
+                .bind(&key.hash)
+                .bind(&scopes)
+                .bind(expires)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        }
+        KeyStore::Postgres(client) => {
+            let args: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+                &key.key_id.as_str(),
+                &agency.as_str(),
+                &key.hash,
+                &scopes,
+                &expires,
+                &now,
+            ];
+            client.execute(INSERT, &args).await?;
+        }
+    }
     Ok(key.key)
 }
 
 /// Revokes a key; `false` when there is no such unrevoked key.
-pub async fn revoke(pool: &SqlitePool, key_id: &str) -> anyhow::Result<bool> {
-    Ok(sqlx::query(REVOKE)
-        .bind(now_ms())
-        .bind(key_id)
-        .execute(pool)
-        .await?
-        .rows_affected()
-        == 1)
+pub async fn revoke(store: &KeyStore, key_id: &str) -> anyhow::Result<bool> {
+    let changed = match store {
+        KeyStore::Sqlite(pool) => sqlx::query(REVOKE)
+            .bind(now_ms())
+            .bind(key_id)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+        KeyStore::Postgres(client) => client.execute(REVOKE, &[&now_ms(), &key_id]).await?,
+    };
+    Ok(changed == 1)
 }
 
 /// Every key, without secrets.
-pub async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<KeyRow>> {
-    Ok(sqlx::query_as::<_, KeyRow>(LIST).fetch_all(pool).await?)
+pub async fn list(store: &KeyStore) -> anyhow::Result<Vec<KeyRow>> {
+    match store {
+        KeyStore::Sqlite(pool) => Ok(sqlx::query_as::<_, KeyRow>(LIST).fetch_all(pool).await?),
+        KeyStore::Postgres(client) => Ok(client
+            .query(LIST, &[])
+            .await?
+            .iter()
+            .map(|r| KeyRow {
+                key_id: r.get(0),
+                agency_id: r.get(1),
+                scopes: r.get(2),
+                revoked_at: r.get(3),
+                expires_at: r.get(4),
+                last_used_at: r.get(5),
+                created_at: r.get(6),
+            })
+            .collect()),
+    }
 }

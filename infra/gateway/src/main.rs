@@ -154,6 +154,18 @@ fn migrate_command(database_url: &str, from: &std::path::Path) -> anyhow::Result
     Ok(())
 }
 
+/// Where `keys` finds the keys: a state folder's SQLite database or a PostgreSQL one.
+#[derive(clap::Args)]
+struct KeysWhere {
+    /// The state folder `yingshang up` used (its `default` SQLite database).
+    #[arg(long, default_value = ".yingshang")]
+    state_dir: PathBuf,
+    /// The application's PostgreSQL database (`postgres://…`, as its `database_url`),
+    /// instead of the state folder's SQLite database.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum KeysCommand {
     /// Create a key; it is printed once, only its hash is stored.
@@ -167,44 +179,38 @@ enum KeysCommand {
         /// Days until it expires (never, when absent).
         #[arg(long)]
         expires_days: Option<u32>,
-        /// The state folder `yingshang up` used.
-        #[arg(long, default_value = ".yingshang")]
-        state_dir: PathBuf,
+        #[command(flatten)]
+        at: KeysWhere,
     },
     /// Revoke a key by its id (the 16 hex digits after `ysk_`).
     Revoke {
         /// The key id.
         key_id: String,
-        /// The state folder `yingshang up` used.
-        #[arg(long, default_value = ".yingshang")]
-        state_dir: PathBuf,
+        #[command(flatten)]
+        at: KeysWhere,
     },
     /// List keys (never their secrets).
     List {
-        /// The state folder `yingshang up` used.
-        #[arg(long, default_value = ".yingshang")]
-        state_dir: PathBuf,
+        #[command(flatten)]
+        at: KeysWhere,
     },
 }
 
-/// Runs a `keys` command against the state folder's `default` database.
+/// Runs a `keys` command against the state folder's `default` database or the
+/// PostgreSQL database given.
 fn keys_command(command: KeysCommand) -> anyhow::Result<()> {
-    let state_dir = match &command {
-        KeysCommand::Create { state_dir, .. }
-        | KeysCommand::Revoke { state_dir, .. }
-        | KeysCommand::List { state_dir } => state_dir.clone(),
+    let at = match &command {
+        KeysCommand::Create { at, .. }
+        | KeysCommand::Revoke { at, .. }
+        | KeysCommand::List { at } => at,
     };
-    let db = state_dir.join("sqlite_db.db");
-    anyhow::ensure!(
-        db.exists(),
-        "{} does not exist; run `yingshang up` first",
-        db.display()
-    );
+    let (url, state_dir) = (at.database_url.clone(), at.state_dir.clone());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let pool = yingshang_gateway::databases::open_pool(&db, 1).await?;
+        use yingshang_gateway::keys;
+        let store = keys::KeyStore::open(url.as_deref(), &state_dir).await?;
         match command {
             KeysCommand::Create {
                 agency,
@@ -214,18 +220,18 @@ fn keys_command(command: KeysCommand) -> anyhow::Result<()> {
             } => {
                 println!(
                     "{}",
-                    yingshang_gateway::keys::create(&pool, &agency, &scopes, expires_days).await?
+                    keys::create(&store, &agency, &scopes, expires_days).await?
                 );
             }
             KeysCommand::Revoke { key_id, .. } => {
                 anyhow::ensure!(
-                    yingshang_gateway::keys::revoke(&pool, &key_id).await?,
+                    keys::revoke(&store, &key_id).await?,
                     "no active key `{key_id}`"
                 );
                 println!("revoked {key_id}");
             }
             KeysCommand::List { .. } => {
-                for k in yingshang_gateway::keys::list(&pool).await? {
+                for k in keys::list(&store).await? {
                     println!(
                         "{}\t{}\t{}\t{}",
                         k.key_id,
@@ -240,7 +246,7 @@ fn keys_command(command: KeysCommand) -> anyhow::Result<()> {
                 }
             }
         }
-        pool.close().await;
+        store.close().await;
         anyhow::Ok(())
     })
 }

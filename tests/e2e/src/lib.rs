@@ -270,19 +270,6 @@ pub fn default_db_path(app: &TestApp) -> PathBuf {
     app.state.path().join("state").join("sqlite_db.db")
 }
 
-/// A pool on the `default` SQLite file of a running gateway, for what only SQLite
-/// has (the `keys` command's store).
-pub async fn sqlite_db(app: &TestApp) -> sqlx::SqlitePool {
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(default_db_path(app))
-        .busy_timeout(std::time::Duration::from_secs(5));
-    sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(2)
-        .connect_with(options)
-        .await
-        .expect("open the default database")
-}
-
 /// A connection pool on the database of a running gateway (its `default` SQLite
 /// database, or its PostgreSQL database), to check the rows a user's requests left
 /// behind. The tests' SQL is in the subset both share.

@@ -1,7 +1,10 @@
 //! Agency API keys as an operator manages them with `yingshang keys`: created with
-//! scopes (only the hash stored), last use recorded, revocation effective at once.
+//! scopes (only the hash stored), last use recorded, revocation effective at once — in
+//! the state folder's SQLite database, and (in `e2e_postgres`) in the PostgreSQL
+//! database the application's `database_url` names (`keys --database-url`).
 
-use yingshang_e2e::{spawn, sqlite_db};
+use yingshang_e2e::{default_db, spawn};
+use yingshang_gateway::keys::{self, KeyStore};
 
 const APP: &str = r#"
 spin_manifest_version = 2
@@ -30,7 +33,10 @@ credential = "bootstrap_api_key"
 #[tokio::test]
 async fn created_keys_work_by_scope_record_use_and_stop_when_revoked() {
     let app = spawn(APP, |_| {}).await;
-    let db = sqlite_db(&app).await;
+    let db = default_db(&app).await;
+    let store = KeyStore::open(app.database_url.as_deref(), &app.state.path().join("state"))
+        .await
+        .unwrap();
     // The on-start schedule loads the demo register; wait for it.
     let mut unit: Option<String> = None;
     for _ in 0..200 {
@@ -46,15 +52,13 @@ async fn created_keys_work_by_scope_record_use_and_stop_when_revoked() {
     let unit = unit.expect("the demo register was loaded at start-up");
     let path = format!("{}/api/valuation/units/{unit}", app.base);
 
-    let reader =
-        yingshang_gateway::keys::create(&db, "ly-registry", &["valuation:read".into()], Some(30))
-            .await
-            .unwrap();
-    let importer =
-        yingshang_gateway::keys::create(&db, "ly-registry", &["valuation:import".into()], None)
-            .await
-            .unwrap();
-    let rows = yingshang_gateway::keys::list(&db).await.unwrap();
+    let reader = keys::create(&store, "ly-registry", &["valuation:read".into()], Some(30))
+        .await
+        .unwrap();
+    let importer = keys::create(&store, "ly-registry", &["valuation:import".into()], None)
+        .await
+        .unwrap();
+    let rows = keys::list(&store).await.unwrap();
     assert_eq!(rows.len(), 2);
     let stored: Vec<String> = sqlx::query_scalar("SELECT hash FROM api_keys")
         .fetch_all(&db)
@@ -91,15 +95,9 @@ async fn created_keys_work_by_scope_record_use_and_stop_when_revoked() {
             .unwrap();
     assert!(used.is_some(), "last use recorded");
 
+    assert!(keys::revoke(&store, &reader_id).await.unwrap());
     assert!(
-        yingshang_gateway::keys::revoke(&db, &reader_id)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !yingshang_gateway::keys::revoke(&db, &reader_id)
-            .await
-            .unwrap(),
+        !keys::revoke(&store, &reader_id).await.unwrap(),
         "already revoked"
     );
     let r = app
@@ -115,10 +113,11 @@ async fn created_keys_work_by_scope_record_use_and_stop_when_revoked() {
     assert!(v["code"].as_str().unwrap().contains("REVOKED"), "{v}");
 
     assert!(
-        yingshang_gateway::keys::create(&db, "ly-registry", &["not a scope".into()], None)
+        keys::create(&store, "ly-registry", &["not a scope".into()], None)
             .await
             .is_err()
     );
     db.close().await;
+    store.close().await;
     app.shutdown().await;
 }

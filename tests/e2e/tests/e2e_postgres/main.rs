@@ -8,6 +8,7 @@
 
 #[path = "../e2e"]
 mod e2e {
+    pub mod api_keys;
     pub mod checkin;
     pub mod complaints;
     pub mod intermediary;
