@@ -13,6 +13,7 @@ pub mod intermediary;
 pub mod metering;
 pub mod money;
 pub mod open311;
+pub mod openapi;
 pub mod outbox;
 pub mod payment;
 pub mod problem;

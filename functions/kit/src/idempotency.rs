@@ -15,6 +15,7 @@ use crate::responses::{Answer, Failure, raw};
 use crate::tx::TxError;
 use spin_sdk::http::HeaderMap;
 use time::OffsetDateTime;
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::Principal;
 use yingshang_core::security::idempotency::{
     Decision, Fingerprint, HEADER_IDEMPOTENCY_KEY, IdempotencyError, IdempotencyKey,
@@ -160,8 +161,18 @@ impl Claim {
     }
 }
 
+/// The description of every function's `POST …/idempotency/expire` route.
+pub const EXPIRE_DOC: Operation = Operation {
+    id: "expireIdempotencyRecords",
+    summary: "Delete the idempotency records past their retention (a schedule calls it)",
+    description: "删除超过保留期的幂等记录(由定时任务调用)。",
+    caller: Caller::Agency(SCOPE_MAINTAIN),
+    replies: &[Reply::json(200, "Records deleted", schema::<Expired>)],
+    ..Operation::NEW
+};
+
 /// What the scheduled expiry answers.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
 struct Expired {
     /// Records deleted.
     deleted: u64,

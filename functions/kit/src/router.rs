@@ -14,6 +14,7 @@ use crate::responses::{Answer, Failure};
 use spin_sdk::http::Request;
 use std::future::Future;
 use std::pin::Pin;
+use yingshang_core::openapi::{self, Content, Info, Operation, schema};
 use yingshang_core::problem::RequestError;
 use yingshang_core::routing::{self, Found, Params, RouteShape};
 
@@ -42,8 +43,75 @@ pub struct Route {
     pub method: &'static str,
     /// The path pattern below the function's base path, e.g. `/sites/{site_id}`.
     pub pattern: &'static str,
+    /// Its description in the function's OpenAPI document (`None` only in a function
+    /// not yet described: it serves no document until every route has one).
+    pub doc: Option<&'static Operation>,
     /// What serves it.
     pub handler: Handler,
+}
+
+/// A described function: its base path, its `info` and its route table. It serves
+/// its OpenAPI 3.1 document at `GET <base>/openapi.json`, built from the table.
+pub struct Api {
+    /// Where the routes live (`/api/valuation`).
+    pub base: &'static str,
+    /// The document's title, version and description.
+    pub info: Info,
+    /// The route table; every route has a `doc`.
+    pub routes: &'static [Route],
+}
+
+/// The pattern of the document route, below the base.
+pub const OPENAPI_PATH: &str = "/openapi.json";
+/// The pattern of the API reference page for people, below the base.
+pub const REFERENCE_PATH: &str = "/docs";
+
+/// The API reference page: renders the document beside it (`openapi.json`).
+const REFERENCE_HTML: &str = include_str!("reference.html");
+
+/// The description of `GET <base>/docs`.
+const REFERENCE_DOC: Operation = Operation {
+    id: "getApiReference",
+    summary: "This API's reference, for people (rendered from its OpenAPI document)",
+    description: "本接口的参考文档页面（由 OpenAPI 文档生成，公开）。",
+    replies: &[openapi::Reply {
+        status: 200,
+        description: "The page",
+        content: Content::Text("text/html"),
+    }],
+    ..Operation::NEW
+};
+
+/// The description of `GET <base>/openapi.json` itself.
+const OPENAPI_DOC: Operation = Operation {
+    id: "getOpenApiDocument",
+    summary: "This API's OpenAPI 3.1 document",
+    description: "本接口的 OpenAPI 3.1 描述文档(公开)。",
+    replies: &[openapi::Reply {
+        status: 200,
+        description: "The document",
+        content: Content::Json(schema::<serde_json::Map<String, serde_json::Value>>),
+    }],
+    ..Operation::NEW
+};
+
+/// The OpenAPI document of `api`; the routes' contradictions when it has any (a
+/// programming error: the function's end-to-end test fetches every document).
+pub fn document(api: &Api) -> Result<serde_json::Value, Vec<String>> {
+    let mut missing = Vec::new();
+    let mut routes = Vec::with_capacity(api.routes.len() + 1);
+    for r in api.routes {
+        match r.doc {
+            Some(doc) => routes.push((r.method, r.pattern, doc)),
+            None => missing.push(format!("{} {}: not described", r.method, r.pattern)),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    routes.push(("GET", OPENAPI_PATH, &OPENAPI_DOC));
+    routes.push(("GET", REFERENCE_PATH, &REFERENCE_DOC));
+    openapi::document(&api.info, api.base, routes)
 }
 
 impl RouteShape for Route {
@@ -55,15 +123,25 @@ impl RouteShape for Route {
     }
 }
 
-/// A route table entry: `route!(GET "/sites/{id}" => |c| handler(c.ctx, c.db, c.req,
-/// c.params.get("id")))`. The expression after `=>` is a future built from the
-/// [`Call`] `c`; the macro boxes it.
+/// A route table entry: `route!(GET "/sites/{id}", docs::SITE => |c| handler(c.ctx,
+/// c.db, c.req, c.params.get("id")))`. The expression after `=>` is a future built
+/// from the [`Call`] `c`; the macro boxes it. The constant after the pattern is the
+/// route's [`Operation`] (left out only in a function not yet described).
 #[macro_export]
 macro_rules! route {
+    ($method:ident $pattern:literal, $doc:path => |$call:ident| $body:expr) => {
+        $crate::router::Route {
+            method: ::core::stringify!($method),
+            pattern: $pattern,
+            doc: ::core::option::Option::Some(&$doc),
+            handler: |$call| ::std::boxed::Box::pin(async move { $body.await }),
+        }
+    };
     ($method:ident $pattern:literal => |$call:ident| $body:expr) => {
         $crate::router::Route {
             method: ::core::stringify!($method),
             pattern: $pattern,
+            doc: ::core::option::Option::None,
             handler: |$call| ::std::boxed::Box::pin(async move { $body.await }),
         }
     };
@@ -77,6 +155,37 @@ pub async fn serve(base: &str, table: &[Route], req: Request) -> Answer {
         Ok(answer) => answer,
         Err(failure) => failure.respond(&ctx),
     }
+}
+
+/// As [`serve`], for a described function: also answers `GET <base>/openapi.json`
+/// with its document (public; 500, logged, if the table contradicts itself).
+pub async fn serve_api(api: &Api, req: Request) -> Answer {
+    let below = routing::below(api.base, req.uri().path());
+    if below == Some(REFERENCE_PATH) && req.method().as_str() == "GET" {
+        let ctx = RequestContext::from_headers(req.headers());
+        // Its script and style are inline; it may fetch only from this origin.
+        let csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+                   connect-src 'self'; frame-ancestors 'none'"
+            .to_owned();
+        return crate::responses::raw(
+            &ctx,
+            200,
+            "text/html; charset=utf-8",
+            REFERENCE_HTML.to_owned(),
+            &[("content-security-policy", csp)],
+        );
+    }
+    if below == Some(OPENAPI_PATH) && req.method().as_str() == "GET" {
+        let ctx = RequestContext::from_headers(req.headers());
+        return match document(api) {
+            Ok(doc) => crate::responses::json(&ctx, 200, &doc),
+            Err(errors) => {
+                let failure: Failure = ctx.internal("describing the API", errors.join("; ")).into();
+                failure.respond(&ctx)
+            }
+        };
+    }
+    serve(api.base, api.routes, req).await
 }
 
 /// As [`serve`], for a function that counts working days: the calendar with the

@@ -122,6 +122,13 @@ impl TryFrom<Date> for IsoDate {
     }
 }
 
+crate::openapi::json_schema_of!(IsoDate, "IsoDate", {
+    "type": "string",
+    "format": "date",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "description": "A day as YYYY-MM-DD (a real day, year 1900-2100). 日期。"
+});
+
 impl Serialize for IsoDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

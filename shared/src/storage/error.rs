@@ -92,6 +92,39 @@ pub enum StorageError {
     },
 }
 
+impl StorageError {
+    /// Every `(status, codes)` a [`StorageError`] answers (for the OpenAPI
+    /// descriptions of the operations that reach object storage).
+    pub const PROBLEMS: &'static [(u16, &'static [&'static str])] = &[
+        (
+            400,
+            &[
+                "STORAGE_KEY_INVALID",
+                "STORAGE_INVALID_ARGUMENT",
+                "STORAGE_UPLOAD_EMPTY",
+            ],
+        ),
+        (403, &["STORAGE_NOT_OWNER"]),
+        (404, &["STORAGE_OBJECT_MISSING"]),
+        (409, &["STORAGE_OBJECT_EXISTS"]),
+        (410, &["STORAGE_SLOT_EXPIRED"]),
+        (413, &["STORAGE_UPLOAD_TOO_LARGE"]),
+        (415, &["STORAGE_CONTENT_TYPE_NOT_ALLOWED"]),
+        (416, &["STORAGE_RANGE_NOT_SATISFIABLE"]),
+        (422, &["STORAGE_CHECKSUM_MISMATCH", "STORAGE_SIZE_MISMATCH"]),
+        (500, &["STORAGE_NOT_CONFIGURED"]),
+        (
+            502,
+            &[
+                "STORAGE_ACCESS_DENIED",
+                "STORAGE_UPSTREAM_FAILED",
+                "STORAGE_INVALID_RESPONSE",
+            ],
+        ),
+        (503, &["STORAGE_UNREACHABLE"]),
+    ];
+}
+
 impl ApiError for StorageError {
     fn status(&self) -> u16 {
         match self {

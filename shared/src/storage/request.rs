@@ -30,7 +30,9 @@ pub struct S3Request {
 }
 
 /// A presigned request, for a client that holds no credentials (a phone).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Presigned {
     /// The method the URL is valid for.
     pub method: String,
@@ -40,6 +42,7 @@ pub struct Presigned {
     pub headers: Vec<(String, String)>,
     /// When the URL stops working.
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub expires_at: OffsetDateTime,
 }
 

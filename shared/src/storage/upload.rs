@@ -14,6 +14,12 @@ use time::{Duration, OffsetDateTime};
 #[serde(try_from = "String", into = "String")]
 pub struct Sha256Digest([u8; 32]);
 
+crate::openapi::json_schema_of!(Sha256Digest, "Sha256Digest", {
+    "type": "string",
+    "pattern": "^[0-9a-fA-F]{64}$",
+    "description": "A SHA-256 digest, 64 hex digits."
+});
+
 impl Sha256Digest {
     /// The digest of `bytes`.
     pub fn of(bytes: &[u8]) -> Sha256Digest {

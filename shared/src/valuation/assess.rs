@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 /// The rounding rule an assessment was computed with (see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingRule {
     /// Exact product, unit price half-up to the fen per m²; total = unit price × area,
@@ -124,6 +124,17 @@ pub enum AssessError {
 }
 
 impl AssessError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "VAL_TABLE_WRONG_CITY",
+        "VAL_TABLE_NOT_YET_EFFECTIVE",
+        "VAL_BUILT_AFTER_ASSESSMENT_DATE",
+        "VAL_NO_BASE_PRICE",
+        "VAL_BASE_PRICE_NOT_YET_EFFECTIVE",
+        "VAL_NO_COEFFICIENT",
+        "VAL_VALUE_OUT_OF_RANGE",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

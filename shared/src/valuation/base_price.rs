@@ -18,7 +18,7 @@ use time::Date;
 pub const MAX_BASE_PRICE_FEN: i64 = 1_000_000_000;
 
 /// Whether a base price belongs to a whole community or to one building.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BasePriceLevel {
     /// 小区基准价.
@@ -28,7 +28,7 @@ pub enum BasePriceLevel {
 }
 
 /// One dated base price.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BasePrice {
     /// The community.
@@ -37,6 +37,7 @@ pub struct BasePrice {
     pub building_id: Option<BuildingId>,
     /// First day on which the price applies.
     #[serde(with = "iso_date")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub effective_from: Date,
     /// Price per m² of building area, in fen.
     pub price_per_m2: Fen,
@@ -86,6 +87,10 @@ pub enum BasePriceError {
 }
 
 impl BasePriceError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] =
+        &["VAL_BASE_PRICE_OUT_OF_RANGE", "VAL_BASE_PRICE_DUPLICATE"];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -45,6 +45,18 @@ macro_rules! categories {
             }
         }
 
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                // The machine key or the Chinese label are read; the key is written.
+                let mut accepted: Vec<&str> = Self::KEYS.to_vec();
+                accepted.extend(Self::ALL.iter().map(|v| v.label_zh()));
+                ::schemars::json_schema!({"type": "string", "enum": accepted})
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.key())

@@ -97,7 +97,7 @@ impl Dwelling {
 /// The wire form of a dwelling (JSON body, CSV row). Categorical fields take the machine
 /// key (`"south"`) or the Chinese label (`"南"`); `area_m2` is a decimal string with at
 /// most two decimals (`"89.50"`), never a float.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DwellingDto {
     /// 28-character unit number.
@@ -189,6 +189,17 @@ pub enum DwellingError {
 }
 
 impl DwellingError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "VAL_DWELLING_ID_INVALID",
+        "VAL_DWELLING_STOREYS_OUT_OF_RANGE",
+        "VAL_DWELLING_FLOOR_OUT_OF_RANGE",
+        "VAL_DWELLING_UNKNOWN_VALUE",
+        "VAL_DWELLING_BUILD_YEAR_OUT_OF_RANGE",
+        "VAL_DWELLING_AREA_INVALID",
+        "VAL_DWELLING_AREA_OUT_OF_RANGE",
+    ];
+
     /// Stable machine code. A bad unit code answers the unit code's own code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -48,6 +48,11 @@ macro_rules! id_type {
             }
         }
 
+        crate::openapi::json_schema_of!($name, stringify!($name), {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9._-]{1,64}$"
+        });
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let text = String::deserialize(deserializer)?;
@@ -113,6 +118,12 @@ impl fmt::Display for Area {
         write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
     }
 }
+
+crate::openapi::json_schema_of!(Area, "Area", {
+    "type": "string",
+    "pattern": "^[0-9]{1,5}(\\.[0-9]{1,2})?$",
+    "description": "Building area in m², a decimal string with at most two decimals (\"89.50\"), never a float."
+});
 
 impl Serialize for Area {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

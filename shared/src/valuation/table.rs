@@ -21,7 +21,19 @@ pub const END_UNIT_KEYS: &[&str] = &["end", "inner"];
 
 /// A dimension along which a dwelling's price is corrected. The declaration order is
 /// the fixed order in which factors are applied and listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     /// Floor position relative to storeys and lift ([`FloorPosition`] keys).
@@ -151,7 +163,7 @@ pub fn format_coefficient(rate: Rate) -> String {
 }
 
 /// Which dwelling values a row applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RowMatch {
     /// A categorical value, by machine key.
@@ -167,7 +179,7 @@ pub enum RowMatch {
 }
 
 /// One lookup row of a coefficient table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoefficientRow {
     /// The dimension.
@@ -181,7 +193,7 @@ pub struct CoefficientRow {
 }
 
 /// The raw, unchecked content of a coefficient table (its wire and storage form).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableData {
     /// Version label, e.g. `"luoyang-2025.1"`; named in every assessment.
@@ -190,6 +202,7 @@ pub struct TableData {
     pub city_code: String,
     /// First day on which the table may be used.
     #[serde(with = "iso_date")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub effective_from: Date,
     /// The lookup rows. A dimension without rows is not applied.
     pub rows: Vec<CoefficientRow>,

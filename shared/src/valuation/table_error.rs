@@ -87,6 +87,21 @@ pub enum TableError {
 }
 
 impl TableError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "VAL_TABLE_VERSION_INVALID",
+        "VAL_TABLE_CITY_CODE_INVALID",
+        "VAL_TABLE_EMPTY",
+        "VAL_TABLE_ROW_KIND",
+        "VAL_TABLE_UNKNOWN_KEY",
+        "VAL_TABLE_DUPLICATE_KEY",
+        "VAL_TABLE_COEFFICIENT_OUT_OF_RANGE",
+        "VAL_TABLE_BAD_RANGE",
+        "VAL_TABLE_RANGE_OVERLAP",
+        "VAL_TABLE_MISSING_KEY",
+        "VAL_TABLE_RANGE_GAP",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -182,6 +182,16 @@ pub enum UnitCodeError {
 }
 
 impl UnitCodeError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "VAL_UNIT_CODE_LENGTH",
+        "VAL_UNIT_CODE_NOT_DIGIT",
+        "VAL_UNIT_CODE_OWNERSHIP",
+        "VAL_UNIT_CODE_PARCEL_FEATURE",
+        "VAL_UNIT_CODE_FIXTURE_FEATURE",
+        "VAL_UNIT_CODE_FIXTURE_UNIT",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -388,6 +398,14 @@ impl FromStr for UnitCode {
         UnitCode::parse(s)
     }
 }
+
+crate::openapi::json_schema_of!(UnitCode, "UnitCode", {
+    "type": "string",
+    "pattern": "^[0-9]{12}[A-Za-z]{2}[0-9]{5}[A-Za-z][0-9]{8}$",
+    "description": "The 28-character real-estate unit number (不动产单元号): division, cadastral \
+                    district and sub-district, land ownership and parcel feature letters, parcel \
+                    sequence, fixture feature letter and fixture number (GB/T 37346). 不动产单元号。"
+});
 
 impl Serialize for UnitCode {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

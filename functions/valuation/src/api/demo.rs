@@ -13,7 +13,9 @@ use super::dto::{DemoChunkView, DemoDataView};
 use super::error::ValuationError;
 use super::{BASE_PATH, SCOPE_IMPORT, query_param};
 use crate::store::{self, SOURCE_DEMO};
+use schemars::{Schema, SchemaGenerator};
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Operation, Param, Reply, schema};
 use yingshang_core::query::count;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::valuation::CoefficientTable;
@@ -57,6 +59,57 @@ fn full_chunk(query: Option<&str>) -> Result<Option<(usize, usize)>, ValuationEr
             expected_zh: "从0起、小于分块数的整数",
         })?;
     Ok(Some((chunk, size)))
+}
+
+/// What `POST /demo-data` answers: the small register's summary, or a chunk's.
+fn demo_answer(g: &mut SchemaGenerator) -> Schema {
+    let small = g.subschema_for::<DemoDataView>();
+    let chunk = g.subschema_for::<DemoChunkView>();
+    schemars::json_schema!({"oneOf": [small, chunk]})
+}
+
+/// `POST /demo-data`'s description.
+pub const LOAD_DOC: Operation = Operation {
+    id: "loadDemoRegister",
+    summary: "Load the demo register (small, or a chunk of the full Luoyang-scale one)",
+    description: "加载演示登记簿：小规模，或洛阳规模全量登记簿的一个分块（幂等）。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    params: &[
+        Param::query(
+            "scale",
+            "`small` (default) or `full`. 规模。",
+            schema::<DemoScaleParam>,
+        ),
+        Param::query(
+            "chunk",
+            "With `scale=full`: the chunk, from 0. 分块序号。",
+            schema::<u32>,
+        ),
+        Param::query(
+            "size",
+            "With `scale=full`: dwellings per chunk (1-5000). 每块户数。",
+            schema::<u32>,
+        ),
+    ],
+    replies: &[
+        Reply::json(
+            200,
+            "Already loaded (small), or the chunk loaded now or before",
+            demo_answer,
+        ),
+        Reply::json(201, "The small register loaded now", schema::<DemoDataView>),
+    ],
+    problems: &[(400, &["VAL_PARAMETER_INVALID"])],
+    ..Operation::NEW
+};
+
+/// The `scale` parameter's values.
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // a schema only: the handler reads the text
+enum DemoScaleParam {
+    Small,
+    Full,
 }
 
 /// Loads the demo data if the register is empty.

@@ -22,7 +22,7 @@ pub fn parse_date(field: &str, text: &str) -> Result<Date, ValuationError> {
 }
 
 /// One factor of an assessment as shown to the caller.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FactorView {
     /// The dimension's machine key.
     pub dimension: Dimension,
@@ -37,7 +37,7 @@ pub struct FactorView {
 }
 
 /// The base price an assessment used.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BasePriceView {
     /// Fen per m².
     pub amount_fen: i64,
@@ -51,7 +51,7 @@ pub struct BasePriceView {
 
 /// An assessment as answered: amounts in fen (and yuan strings for display), the
 /// base price, the table version and every factor, so it can be reproduced.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AssessmentView {
     /// The dwelling.
     pub unit_code: String,
@@ -113,7 +113,7 @@ impl From<&Assessment> for AssessmentView {
 /// `POST /api/valuation/assessments`: a dwelling described in full, assessed on a date
 /// (default today in UTC+8) with the stored base prices and coefficient table unless
 /// the request brings its own.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WhatIfRequest {
     /// The dwelling.
@@ -130,7 +130,7 @@ pub struct WhatIfRequest {
 }
 
 /// `POST /api/valuation/demo-data` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DemoDataView {
     /// Whether this call loaded the register (false: it was not empty).
     pub loaded: bool,
@@ -145,7 +145,7 @@ pub struct DemoDataView {
 }
 
 /// `POST /api/valuation/demo-data?scale=full&chunk=N`: one chunk of the full register.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DemoChunkView {
     /// Always `full`.
     pub scale: &'static str,
@@ -170,7 +170,7 @@ pub struct DemoChunkView {
 }
 
 /// `POST /api/valuation/reassessments` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRunRequest {
     /// The city (`410300`) or county whose dwellings are re-assessed.
@@ -181,7 +181,7 @@ pub struct CreateRunRequest {
 }
 
 /// A re-assessment run and its progress.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunView {
     /// Run id.
     pub id: String,

@@ -10,7 +10,7 @@ use yingshang_core::valuation::import::{ImportKind, ImportReport, ImportStatus};
 use yingshang_kit::clock::{from_unix_ms, rfc3339};
 
 /// `POST /imports/slots`: what the agency will upload.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlotBody {
     /// `base_prices`, `coefficient_table` or `dwellings`.
@@ -24,7 +24,7 @@ pub struct SlotBody {
 }
 
 /// An issued slot: PUT the file to `upload.url` with `upload.headers`, then import `key`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SlotView {
     /// The object key to name in `POST /imports`.
     pub key: String,
@@ -37,7 +37,7 @@ pub struct SlotView {
 }
 
 /// `POST /imports`: the uploaded file to import.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportBody {
     /// The slot's object key.
@@ -45,7 +45,7 @@ pub struct ImportBody {
 }
 
 /// One issue of a rejected file, in the caller's language.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct IssueView {
     /// 1-based row (the header is row 1); 0 for the file as a whole.
     pub row: usize,
@@ -58,7 +58,7 @@ pub struct IssueView {
 }
 
 /// Why a file was rejected.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ReportView {
     /// Data rows checked.
     pub rows_checked: usize,
@@ -91,7 +91,7 @@ impl ReportView {
 }
 
 /// An import and where it stands.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ImportView {
     /// Import id.
     pub id: String,

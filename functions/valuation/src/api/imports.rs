@@ -18,6 +18,7 @@ use super::import_dto::{ImportBody, ImportView, SlotBody, SlotView};
 use crate::store::{self, imports as istore, imports::ImportRecord};
 use spin_sdk::http::Request;
 use time::Duration;
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::query::count;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
@@ -54,6 +55,113 @@ async fn agency(
     let owner = Owner::escaped(OwnerKind::Agency, a.agency.as_str())?;
     Ok((caller, owner))
 }
+
+/// `POST /imports/slots`'s description.
+pub const SLOT_DOC: Operation = Operation {
+    id: "createImportSlot",
+    summary: "An upload slot (a presigned PUT) for a CSV file to import",
+    description: "申请上传凭证：用预签名 PUT 直接把 CSV 文件上传到对象存储。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    body: Content::Json(schema::<SlotBody>),
+    body_example: Some(
+        r#"{"kind": "base_prices", "content_type": "text/csv", "size": 2048,
+            "sha256": "9d1c01fd3cd9e4a8b6d35fa9d0cd0bc1f48cee7a3a54bfc9d9a5b4bfb19a0c9a"}"#,
+    ),
+    replies: &[Reply::json(
+        201,
+        "The slot: PUT the file as it says, then import its key",
+        schema::<SlotView>,
+    )],
+    problem_tables: &[StorageError::PROBLEMS],
+    ..Operation::NEW
+};
+
+/// `POST /imports`'s description.
+pub const CREATE_DOC: Operation = Operation {
+    id: "createImport",
+    summary: "Import an uploaded CSV file (all or nothing, once per file)",
+    description: "导入已上传的 CSV 文件：全部成功才生效，同一文件只导入一次，逐行报告问题。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    body: Content::Json(schema::<ImportBody>),
+    idempotent: true,
+    replies: &[
+        Reply::json(
+            200,
+            "The file was imported before: that import",
+            schema::<ImportView>,
+        ),
+        Reply::json(
+            201,
+            "Imported, or refused with its report",
+            schema::<ImportView>,
+        ),
+        Reply::json(
+            202,
+            "Received: a large register, staged by `next`",
+            schema::<ImportView>,
+        ),
+    ],
+    problems: &[(404, &["VAL_IMPORT_SLOT_NOT_FOUND"])],
+    problem_tables: &[StorageError::PROBLEMS],
+    links: &[
+        Link {
+            status: 201,
+            name: "GetImport",
+            operation_id: "getImport",
+            parameters: &[("id", "$response.body#/id")],
+        },
+        Link {
+            status: 202,
+            name: "NextChunk",
+            operation_id: "stageImportChunk",
+            parameters: &[("id", "$response.body#/id")],
+        },
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /imports/{id}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getImport",
+    summary: "An import: status, counts, report",
+    description: "查询导入任务：状态、行数与问题报告。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    params: &[Param::path(
+        "id",
+        "The import's id (a ULID). 导入编号。",
+        schema::<String>,
+    )],
+    replies: &[Reply::json(200, "The import", schema::<ImportView>)],
+    problems: &[(404, &["VAL_IMPORT_NOT_FOUND"])],
+    ..Operation::NEW
+};
+
+/// `POST /imports/{id}/next`'s description.
+pub const NEXT_DOC: Operation = Operation {
+    id: "stageImportChunk",
+    summary: "Stage the next chunk of a large register, applying it after the last",
+    description: "分块暂存大型登记簿，最后一块之后整体生效。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    params: &[
+        Param::path(
+            "id",
+            "The import's id (a ULID). 导入编号。",
+            schema::<String>,
+        ),
+        Param::query(
+            "limit",
+            "Rows to stage in this call. 本次暂存行数。",
+            schema::<u32>,
+        ),
+    ],
+    replies: &[Reply::json(200, "The import", schema::<ImportView>)],
+    problems: &[
+        (400, &["VAL_PARAMETER_INVALID"]),
+        (404, &["VAL_IMPORT_NOT_FOUND"]),
+    ],
+    problem_tables: &[StorageError::PROBLEMS],
+    ..Operation::NEW
+};
 
 /// `POST /imports/slots`: an upload slot for a CSV file of a kind.
 pub async fn slot(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

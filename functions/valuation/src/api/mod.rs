@@ -16,6 +16,7 @@
 //! | POST | `/imports/{id}/next?limit=N` | agency key `valuation:import` |
 //!
 //! `/demo-data?scale=full&chunk=N` loads chunk N of the full Luoyang-scale register.
+//! `GET /openapi.json` (public) describes every route: [`API`].
 
 mod demo;
 mod dto;
@@ -25,9 +26,10 @@ mod imports;
 mod runs;
 mod units;
 
+use yingshang_core::openapi::Info;
 use yingshang_core::query::param as query_param;
 use yingshang_kit::route;
-use yingshang_kit::router::Route;
+use yingshang_kit::router::{Api, Route};
 
 /// Where the routes live.
 pub const BASE_PATH: &str = "/api/valuation";
@@ -36,18 +38,32 @@ pub const SCOPE_READ: &str = "valuation:read";
 /// The scope agency systems need to load data and run re-assessments.
 pub const SCOPE_IMPORT: &str = "valuation:import";
 
+/// The function as described: its OpenAPI document is served at
+/// `GET /api/valuation/openapi.json`.
+pub const API: Api = Api {
+    base: BASE_PATH,
+    info: Info {
+        title: "Yingshang valuation API · 一房一价",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "The assessed price of every dwelling, factor by factor; what-if assessments; \
+                      imports of registers, base prices and coefficient tables; city re-assessment runs. \
+                      一房一价秒评估：逐户评估价、试算、登记簿与基准价导入、全市重新评估。",
+    },
+    routes: ROUTES,
+};
+
 /// The route table.
 pub const ROUTES: &[Route] = &[
-    route!(GET "/units/{unit_code}" => |c| units::lookup(c.ctx, c.db, c.req, c.params.get("unit_code"))),
-    route!(POST "/assessments" => |c| units::what_if(c.ctx, c.db, c.req)),
-    route!(POST "/demo-data" => |c| demo::load(c.ctx, c.db, c.req)),
-    route!(POST "/reassessments" => |c| runs::create(c.ctx, c.db, c.req)),
-    route!(GET "/reassessments/{id}" => |c| runs::show(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/reassessments/{id}/next" => |c| runs::next(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/imports/slots" => |c| imports::slot(c.ctx, c.db, c.req)),
-    route!(POST "/imports" => |c| imports::create(c.ctx, c.db, c.req)),
-    route!(GET "/imports/{id}" => |c| imports::show(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/imports/{id}/next" => |c| imports::next(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/units/{unit_code}", units::LOOKUP_DOC => |c| units::lookup(c.ctx, c.db, c.req, c.params.get("unit_code"))),
+    route!(POST "/assessments", units::WHAT_IF_DOC => |c| units::what_if(c.ctx, c.db, c.req)),
+    route!(POST "/demo-data", demo::LOAD_DOC => |c| demo::load(c.ctx, c.db, c.req)),
+    route!(POST "/reassessments", runs::CREATE_DOC => |c| runs::create(c.ctx, c.db, c.req)),
+    route!(GET "/reassessments/{id}", runs::SHOW_DOC => |c| runs::show(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/reassessments/{id}/next", runs::NEXT_DOC => |c| runs::next(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/imports/slots", imports::SLOT_DOC => |c| imports::slot(c.ctx, c.db, c.req)),
+    route!(POST "/imports", imports::CREATE_DOC => |c| imports::create(c.ctx, c.db, c.req)),
+    route!(GET "/imports/{id}", imports::SHOW_DOC => |c| imports::show(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/imports/{id}/next", imports::NEXT_DOC => |c| imports::next(c.ctx, c.db, c.req, c.params.get("id"))),
     // The platform's idempotency records expire on every function's schedule.
-    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
+    route!(POST "/idempotency/expire", yingshang_kit::idempotency::EXPIRE_DOC => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];

@@ -8,6 +8,7 @@ use super::dto::{CreateRunRequest, RunView, parse_date};
 use super::error::ValuationError;
 use crate::store::{self, RUN_FINISHED, RunRecord};
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::query::count;
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
@@ -56,6 +57,92 @@ async fn load_run(ctx: &RequestContext, db: &Db, id: &str) -> Result<RunRecord, 
         .map_err(|e| ctx.internal("loading a run", e))?
         .ok_or_else(|| ValuationError::RunNotFound.into())
 }
+
+/// `POST /reassessments`'s description.
+pub const CREATE_DOC: Operation = Operation {
+    id: "createReassessment",
+    summary: "Start a re-assessment run over a city's or county's dwellings",
+    description: "对一个市或县的全部登记房屋发起重新评估任务（分块执行）。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    body: Content::Json(schema::<CreateRunRequest>),
+    body_example: Some(r#"{"city_code": "410300", "assessed_on": "2025-06-30"}"#),
+    idempotent: true,
+    replies: &[Reply::json(
+        201,
+        "The run, not yet started",
+        schema::<RunView>,
+    )],
+    problems: &[
+        (400, &["VAL_CITY_CODE_INVALID", "VAL_DATE_INVALID"]),
+        (
+            422,
+            &["VAL_NO_COEFFICIENT_TABLE", "VAL_TABLE_NOT_YET_EFFECTIVE"],
+        ),
+    ],
+    links: &[
+        Link {
+            status: 201,
+            name: "GetRun",
+            operation_id: "getReassessment",
+            parameters: &[("id", "$response.body#/id")],
+        },
+        Link {
+            status: 201,
+            name: "NextChunk",
+            operation_id: "runReassessmentChunk",
+            parameters: &[("id", "$response.body#/id")],
+        },
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /reassessments/{id}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getReassessment",
+    summary: "A re-assessment run and its progress",
+    description: "查询重新评估任务及其进度。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    params: &[Param::path(
+        "id",
+        "The run's id (a ULID). 任务编号。",
+        schema::<String>,
+    )],
+    replies: &[Reply::json(200, "The run", schema::<RunView>)],
+    problems: &[(404, &["VAL_RUN_NOT_FOUND"])],
+    ..Operation::NEW
+};
+
+/// `POST /reassessments/{id}/next`'s description.
+pub const NEXT_DOC: Operation = Operation {
+    id: "runReassessmentChunk",
+    summary: "Process the next chunk of a run",
+    description: "执行重新评估任务的下一块；任务完成后再调用不再处理。",
+    caller: Caller::Agency(SCOPE_IMPORT),
+    params: &[
+        Param::path("id", "The run's id (a ULID). 任务编号。", schema::<String>),
+        Param::query(
+            "limit",
+            "Dwellings to process, 1-10000 (default 1000). 本次处理户数。",
+            schema::<u32>,
+        ),
+    ],
+    replies: &[Reply::json(
+        200,
+        "The run, with `processed_now`",
+        schema::<RunView>,
+    )],
+    problems: &[
+        (400, &["VAL_PARAMETER_INVALID"]),
+        (404, &["VAL_RUN_NOT_FOUND"]),
+    ],
+    links: &[Link {
+        status: 200,
+        name: "GetRun",
+        operation_id: "getReassessment",
+        parameters: &[("id", "$response.body#/id")],
+    }],
+    ..Operation::NEW
+};
 
 /// `POST /reassessments`: creates a run for a city on a date (Idempotency-Key honoured).
 pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

@@ -6,14 +6,53 @@ use super::{SCOPE_READ, query_param};
 use crate::store;
 use spin_sdk::http::Request;
 use time::Date;
+use yingshang_core::calendar::IsoDate;
+use yingshang_core::openapi::{Caller, Content, Operation, Param, Reply, schema};
 use yingshang_core::security::authz::Role;
 use yingshang_core::valuation::{
-    BasePrices, CoefficientTable, Dwelling, UnitCode, assess, default_assessment_date, select_table,
+    AssessError, BasePriceError, BasePrices, CoefficientTable, Dwelling, DwellingError, TableError,
+    UnitCode, UnitCodeError, assess, default_assessment_date, select_table,
 };
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::guard;
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// `GET /units/{unit_code}`'s description.
+pub const LOOKUP_DOC: Operation = Operation {
+    id: "getUnitAssessment",
+    summary: "The assessed price of a registered dwelling on a date",
+    description: "一房一价：按不动产单元号查询登记房屋在某日的评估单价与总价，逐项列出修正系数。",
+    caller: Caller::UsersOrAgency(guard::ANY_USER, SCOPE_READ),
+    params: &[
+        // The first dwelling of the demo register (seeded: the same on every machine).
+        Param::path(
+            "unit_code",
+            "The dwelling's unit number. 不动产单元号。",
+            schema::<UnitCode>,
+        )
+        .example("410302001001GB00001F00010101"),
+        Param::query(
+            "date",
+            "Assessment date (YYYY-MM-DD); today in UTC+8 when absent. 评估日期。",
+            schema::<IsoDate>,
+        )
+        .example("2025-06-30"),
+    ],
+    replies: &[Reply::json(
+        200,
+        "The assessment, factor by factor",
+        schema::<AssessmentView>,
+    )],
+    problems: &[
+        (400, UnitCodeError::CODES),
+        (400, &["VAL_DATE_INVALID"]),
+        (404, &["VAL_UNIT_NOT_FOUND"]),
+        (422, &["VAL_NO_COEFFICIENT_TABLE"]),
+        (422, AssessError::CODES),
+    ],
+    ..Operation::NEW
+};
 
 /// `GET /units/{unit_code}?date=`: the registered dwelling assessed on a date.
 pub async fn lookup(
@@ -42,6 +81,30 @@ pub async fn lookup(
     let view = assess_with(&dwelling, &prices, &tables, on)?;
     Ok(json(ctx, 200, &view))
 }
+
+/// `POST /assessments`'s description.
+pub const WHAT_IF_DOC: Operation = Operation {
+    id: "assessDescribedDwelling",
+    summary: "Assess a described dwelling (what-if), with stored or given prices and table",
+    description: "按给定房屋信息试算评估价（可附基准价与修正系数表），供执法人员与机关工作人员使用。",
+    caller: Caller::Users(&[Role::Officer, Role::AgencyStaff]),
+    body: Content::Json(schema::<WhatIfRequest>),
+    replies: &[Reply::json(
+        200,
+        "The assessment, factor by factor",
+        schema::<AssessmentView>,
+    )],
+    problems: &[
+        (400, DwellingError::CODES),
+        (400, UnitCodeError::CODES),
+        (400, &["VAL_DATE_INVALID"]),
+        (422, BasePriceError::CODES),
+        (422, TableError::CODES),
+        (422, &["VAL_NO_COEFFICIENT_TABLE"]),
+        (422, AssessError::CODES),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /assessments`: a described dwelling, for officers and agency staff.
 pub async fn what_if(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

@@ -23,7 +23,7 @@ pub const DEFAULT_STAGE_CHUNK: usize = 5_000;
 pub const MAX_STAGE_CHUNK: usize = 20_000;
 
 /// What an agency imports: one kind per file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     /// Dated base prices per community or building.
@@ -78,7 +78,7 @@ impl ImportKind {
 }
 
 /// Where an import stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportStatus {
     /// Every row checked and good; being staged chunk by chunk, nothing applied yet.

@@ -12,6 +12,7 @@ use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod bounds;
+mod contract;
 mod imports;
 mod reassessment;
 mod what_if;
