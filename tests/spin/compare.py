@@ -172,6 +172,8 @@ def requests_to_compare():
     yield "valuation lookup", "GET", f"/api/valuation/units/{DEMO_UNIT}", citizen, None
     yield "valuation unknown unit", "GET", "/api/valuation/units/410302001001GB00001F99990101", citizen, None
     yield "valuation no token", "GET", f"/api/valuation/units/{DEMO_UNIT}", None, None
+    yield "valuation openapi document", "GET", "/api/valuation/openapi.json", None, None
+    yield "valuation api reference page", "GET", "/api/valuation/docs", None, None
     yield "valuation bad json", "POST", "/api/valuation/assessments", officer, "[1,2]"
     yield "tax catalogue", "GET", "/api/tax/policies/catalogue", enterprise, None
     yield "tax assessment unverified", "POST", "/api/tax/assessments", token("demo-buyer", "citizen"), contract

@@ -4,6 +4,7 @@
 pub mod key_value;
 pub mod outbound;
 pub mod postgres;
+mod postgres_pool;
 mod postgres_types;
 pub mod sqlite;
 mod sqlite_statement;
