@@ -11,6 +11,9 @@ pub mod inspection;
 pub mod problem;
 pub mod qr;
 pub mod register;
+mod register_csv;
+mod register_demo;
+mod register_error;
 pub mod stats;
 pub mod warnings;
 

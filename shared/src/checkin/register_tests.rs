@@ -1,5 +1,6 @@
 use super::*;
 use proptest::prelude::*;
+use std::collections::HashSet;
 
 const HEADER: &str = "credit_code,name,address,division_code,industry_code";
 
