@@ -16,6 +16,8 @@ use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn, store_agency_key};
 
 mod flow;
+mod ocds;
+mod sanctions;
 
 const APP: &str = r#"
 spin_manifest_version = 2
