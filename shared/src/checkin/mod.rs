@@ -8,6 +8,7 @@ pub mod agency;
 pub mod code;
 pub mod error;
 pub mod inspection;
+mod poster;
 pub mod problem;
 pub mod qr;
 pub mod register;

@@ -15,8 +15,10 @@ use yingshang_core::security::{AgencyId, Subject};
 use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn, store_agency_key};
 
+mod code_refusals;
 mod codes;
 mod enterprise_side;
+mod landing;
 mod oversight;
 mod register;
 mod scanning;
