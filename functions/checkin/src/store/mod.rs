@@ -2,6 +2,7 @@
 //! milliseconds; plans and agency rules are the core's types as JSON.
 
 pub mod inspections;
+mod oversight;
 pub mod register;
 pub mod surveys;
 
