@@ -33,7 +33,7 @@ enum Command {
     /// Development helpers for the embedded defaults.
     #[command(subcommand)]
     Dev(DevCommand),
-    /// Agency API keys in the application's `default` database.
+    /// Agency API keys in the application's database (the state folder's SQLite `default`, or `--database-url`).
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Apply the schema to a database before a deployment: every migration file not
