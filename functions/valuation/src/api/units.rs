@@ -82,12 +82,15 @@ pub async fn lookup(
     Ok(json(ctx, 200, &view))
 }
 
+/// Who may ask for a what-if assessment: the guard and the description both use it.
+const WHAT_IF_ROLES: &[Role] = &[Role::Officer, Role::AgencyStaff];
+
 /// `POST /assessments`'s description.
 pub const WHAT_IF_DOC: Operation = Operation {
     id: "assessDescribedDwelling",
     summary: "Assess a described dwelling (what-if), with stored or given prices and table",
     description: "按给定房屋信息试算评估价（可附基准价与修正系数表），供执法人员与机关工作人员使用。",
-    caller: Caller::Users(&[Role::Officer, Role::AgencyStaff]),
+    caller: Caller::Users(WHAT_IF_ROLES),
     body: Content::Json(schema::<WhatIfRequest>),
     replies: &[Reply::json(
         200,
@@ -109,7 +112,7 @@ pub const WHAT_IF_DOC: Operation = Operation {
 /// `POST /assessments`: a described dwelling, for officers and agency staff.
 pub async fn what_if(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let (parts, body) = req.into_parts();
-    guard::user(ctx, db, &parts.headers, &[Role::Officer, Role::AgencyStaff]).await?;
+    guard::user(ctx, db, &parts.headers, WHAT_IF_ROLES).await?;
     let request: WhatIfRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let dwelling = Dwelling::try_from(request.dwelling).map_err(ValuationError::Dwelling)?;
     let on = match &request.assessed_on {
