@@ -155,6 +155,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
         |k| std::env::var(k).ok(),
         &generated,
     )?;
+    enable_dev_sign_in(&manifest, &options.variables, &generated, &mut resolver);
     let object_store = crate::object_store::EmbeddedStore::start_if_needed(
         &manifest,
         &mut resolver,
@@ -244,6 +245,24 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
                 manifest.path.display()
             )
         })?;
+        let files_dir = if c.files.is_empty() {
+            None
+        } else {
+            let dir = options.state_dir.join("files").join(id);
+            let (root, files, exclude, d) = (
+                manifest.root.clone(),
+                c.files.clone(),
+                c.exclude_files.clone(),
+                dir.clone(),
+            );
+            let copied = tokio::task::spawn_blocking(move || {
+                crate::component_files::stage(&root, &files, &exclude, &d)
+            })
+            .await?
+            .with_context(|| format!("{}: component.{id}", manifest.path.display()))?;
+            tracing::info!(component = %id, files = copied, "files mounted read-only at /");
+            Some(dir)
+        };
         let ctx = Arc::new(ComponentCtx {
             id: id.clone(),
             sqlite_databases: c.sqlite_databases.iter().cloned().collect(),
@@ -255,6 +274,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<Running> {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            files_dir,
         });
         let path = manifest.source_path(c);
         let pre = {
@@ -498,4 +518,36 @@ async fn call_scheduled(
         .handle(req, SocketAddr::from(([127, 0, 0, 1], 0)))
         .await;
     tracing::info!(component, schedule = %schedule.name, status = resp.status().as_u16(), "scheduled call");
+}
+
+/// The variable that lets the web component issue tokens for the demo users.
+pub const DEV_SIGN_IN: &str = "dev_sign_in";
+
+/// Development sign-in is on only while tokens are signed with the secret this
+/// gateway generated for its state folder (a local run), and only if nobody set the
+/// variable: with an operator's `auth_jwt_secret` it stays as configured (off by
+/// the manifest's default), so no deployment can hand out tokens by accident.
+fn enable_dev_sign_in(
+    manifest: &Manifest,
+    cli: &std::collections::BTreeMap<String, String>,
+    generated: &std::collections::BTreeMap<String, String>,
+    resolver: &mut Resolver,
+) {
+    let declared = manifest.variables.contains_key(DEV_SIGN_IN);
+    let set_by_someone = cli.contains_key(DEV_SIGN_IN)
+        || std::env::var_os(format!(
+            "SPIN_VARIABLE_{}",
+            DEV_SIGN_IN.to_ascii_uppercase()
+        ))
+        .is_some();
+    let dev_secret = matches!(
+        (resolver.get("auth_jwt_secret"), generated.get("auth_jwt_secret")),
+        (Some(used), Some(made)) if used == made
+    );
+    if declared && !set_by_someone && dev_secret {
+        resolver.provide(DEV_SIGN_IN, "true".to_owned(), false);
+        tracing::info!(
+            "development sign-in enabled: tokens are signed with this state folder's generated secret"
+        );
+    }
 }

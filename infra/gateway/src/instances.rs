@@ -22,7 +22,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use wasmtime::component::{GuestTaskId, ResourceTable};
 use wasmtime::{Store, StoreContextMut, StoreLimitsBuilder};
-use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi_http::handler::{
     HandlerState, Instance, ProxyPre, ShouldAccept, WorkerExpiration, WorkerState, WorkerStatus,
@@ -233,6 +233,11 @@ impl ComponentHandler {
         wasi.inherit_stdout().inherit_stderr();
         for (k, v) in &self.ctx.environment {
             wasi.env(k, v);
+        }
+        if let Some(dir) = &self.ctx.files_dir {
+            // Read-only, as Spin mounts them (without `--allow-transient-write`).
+            wasi.preopened_dir(dir, "/", FsPerms::ReadOnly)
+                .map_err(|e| anyhow::anyhow!("mounting the files of {}: {e:#}", self.ctx.id))?;
         }
         let data = StoreData {
             table: ResourceTable::new(),

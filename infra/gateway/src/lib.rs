@@ -8,6 +8,7 @@ pub mod app;
 pub mod app_tool;
 pub mod body_limit;
 pub mod builder;
+pub mod component_files;
 pub mod databases;
 pub mod deadline;
 pub mod deploy;

@@ -154,6 +154,13 @@ pub struct Component {
     /// SQLite database labels the component may open.
     #[serde(default)]
     pub sqlite_databases: Vec<String>,
+    /// Files of the application the component may read (Spin's `files`): copied at
+    /// start and mounted read-only at `/` ([`crate::component_files`]).
+    #[serde(default)]
+    pub files: Vec<crate::component_files::FileMount>,
+    /// Patterns, relative to the manifest, of files that `files` must leave out.
+    #[serde(default)]
+    pub exclude_files: Vec<String>,
     /// How to build the component.
     #[serde(default)]
     pub build: Option<BuildConfig>,

@@ -58,6 +58,8 @@ pub struct ComponentCtx {
     pub allowed_hosts: AllowedHosts,
     /// Its environment.
     pub environment: Vec<(String, String)>,
+    /// The copy of its `files`, which it sees read-only at `/` (None: no files).
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 /// The `T` of every `Store<T>`.
