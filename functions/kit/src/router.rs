@@ -203,6 +203,20 @@ pub async fn serve_with_calendar(base: &str, table: &[Route], req: Request) -> A
     serve(base, table, req).await
 }
 
+/// As [`serve_with_calendar`], for a described function ([`serve_api`]). The document
+/// and the reference page do not need the calendar, but loading it first keeps one
+/// path for every request.
+pub async fn serve_api_with_calendar(api: &Api, req: Request) -> Answer {
+    if let Err(e) = crate::calendar::load().await {
+        let ctx = RequestContext::from_headers(req.headers());
+        let failure: Failure = ctx
+            .internal("loading the calendar_years variable", e)
+            .into();
+        return failure.respond(&ctx);
+    }
+    serve_api(api, req).await
+}
+
 async fn dispatch(
     ctx: &RequestContext,
     base: &str,

@@ -153,7 +153,11 @@ fn operation(op: &Operation, generator: &mut SchemaGenerator) -> Value {
             v
         })
         .collect();
-    if op.idempotent {
+    // An operation that requires the key describes the header itself (`required`).
+    let own_key = op.params.iter().any(|p| {
+        p.location == In::Header && p.name.eq_ignore_ascii_case("Idempotency-Key")
+    });
+    if op.idempotent && !own_key {
         params.push(json!({
             "name": "Idempotency-Key",
             "in": "header",
@@ -181,7 +185,31 @@ fn operation(op: &Operation, generator: &mut SchemaGenerator) -> Value {
         responses.insert(reply.status.to_string(), response(reply, op, generator));
     }
     for (status, codes) in problems::of(op) {
-        responses.insert(status.to_string(), problem_response(status, &codes));
+        let problem = problem_response(status, &codes);
+        match responses.get_mut(&status.to_string()) {
+            // A status the operation describes itself (an Open311 error document) that
+            // can also be a problem: both media types, both descriptions.
+            Some(Value::Object(reply)) => {
+                let text = format!(
+                    "{}; {}",
+                    reply
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
+                    problem["description"].as_str().unwrap_or("")
+                );
+                reply.insert("description".into(), text.into());
+                let content = reply
+                    .entry("content")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let (Value::Object(c), Value::Object(p)) = (content, &problem["content"]) {
+                    c.extend(p.clone());
+                }
+            }
+            _ => {
+                responses.insert(status.to_string(), problem);
+            }
+        }
     }
     o.insert("responses".into(), responses.into());
     o.into()
@@ -197,6 +225,18 @@ fn content(c: &Content, generator: &mut SchemaGenerator) -> Option<Value> {
             Some(json!({*media: {"schema": {"type": "string", "contentMediaType": media}}}))
         }
         Content::Text(media) => Some(json!({*media: {"schema": {"type": "string"}}})),
+        Content::Typed(media, schema) => {
+            Some(json!({*media: {"schema": schema(generator).to_value()}}))
+        }
+        Content::Either(all) => {
+            let mut merged = Map::new();
+            for c in *all {
+                if let Some(Value::Object(m)) = content(c, generator) {
+                    merged.extend(m);
+                }
+            }
+            Some(Value::Object(merged))
+        }
     }
 }
 

@@ -119,6 +119,11 @@ pub enum Content {
     Bytes(&'static str),
     /// Text of this media type with a pattern or description only (`text/plain`).
     Text(&'static str),
+    /// This media type with this schema (a form, `application/x-www-form-urlencoded`;
+    /// a JSON document served under its own media type).
+    Typed(&'static str, SchemaFn),
+    /// One of these, as the request chooses (an Open311 path's `.xml` or `.json`).
+    Either(&'static [Content]),
 }
 
 /// One successful answer.

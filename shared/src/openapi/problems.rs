@@ -102,7 +102,9 @@ pub fn of(op: &Operation) -> Vec<(u16, Vec<&'static str>)> {
             add(413, &["REQ_BODY_TOO_LARGE"]);
             add(415, &["REQ_UNSUPPORTED_MEDIA_TYPE"]);
         }
-        Content::Bytes(_) | Content::Text(_) => add(413, &["REQ_BODY_TOO_LARGE"]),
+        Content::Bytes(_) | Content::Text(_) | Content::Typed(..) | Content::Either(_) => {
+            add(413, &["REQ_BODY_TOO_LARGE"])
+        }
         Content::Empty => {}
     }
     if op.idempotent {

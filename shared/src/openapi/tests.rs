@@ -497,3 +497,85 @@ fn the_valuation_error_code_lists_are_complete() {
         assert!(UnitCodeError::CODES.contains(&e.code()), "{}", e.code());
     }
 }
+
+/// One answer in two media types (Open311's `.json`/`.xml`), a form body, and a
+/// status that is both the operation's own error document and a problem.
+#[test]
+fn either_and_typed_contents_and_a_reply_status_that_is_also_a_problem() {
+    const FORM: Operation = Operation {
+        id: "postForm",
+        summary: "A form",
+        body: Content::Typed("application/x-www-form-urlencoded", schema::<CreateRun>),
+        replies: &[
+            Reply {
+                status: 200,
+                description: "The run",
+                content: Content::Either(&[
+                    Content::Json(schema::<RunView>),
+                    Content::Text("text/xml"),
+                ]),
+            },
+            Reply {
+                status: 413,
+                description: "An error document",
+                content: Content::Text("text/xml"),
+            },
+        ],
+        ..Operation::NEW
+    };
+    let d = document(&info(), "/api/x", [("POST", "/form", &FORM)]).unwrap();
+    let op = &d["paths"]["/api/x/form"]["post"];
+    let form = &op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
+    assert_eq!(form["$ref"], "#/components/schemas/CreateRun");
+    let ok = &op["responses"]["200"]["content"];
+    assert_eq!(
+        ok["application/json"]["schema"]["$ref"],
+        "#/components/schemas/RunView"
+    );
+    assert_eq!(ok["text/xml"]["schema"]["type"], "string");
+    // 413: the operation's own document and the body-too-large problem, both.
+    let too_large = &op["responses"]["413"];
+    assert!(too_large["content"]["text/xml"].is_object(), "{too_large}");
+    let codes = &too_large["content"]["application/problem+json"]["schema"]["allOf"][1]["properties"]
+        ["code"]["enum"];
+    assert_eq!(codes, &json!(["REQ_BODY_TOO_LARGE"]));
+    let text = too_large["description"].as_str().unwrap();
+    assert!(text.starts_with("An error document; "), "{text}");
+}
+
+/// An operation that requires `Idempotency-Key` describes the header once, required.
+#[test]
+fn a_required_idempotency_key_is_described_once() {
+    const ORDER: Operation = Operation {
+        id: "order",
+        summary: "An order",
+        idempotent: true,
+        params: &[Param {
+            name: "Idempotency-Key",
+            location: In::Header,
+            required: true,
+            description: "Required",
+            schema: schema::<String>,
+            example: Some("k-1"),
+        }],
+        replies: &[Reply::json(201, "Ordered", schema::<RunView>)],
+        ..Operation::NEW
+    };
+    let d = document(&info(), "/api/x", [("POST", "/orders", &ORDER)]).unwrap();
+    let params = d["paths"]["/api/x/orders"]["post"]["parameters"]
+        .as_array()
+        .unwrap();
+    let keys: Vec<&Value> = params
+        .iter()
+        .filter(|p| {
+            p["name"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("idempotency-key")
+        })
+        .collect();
+    assert_eq!(keys.len(), 1, "{params:?}");
+    assert_eq!(keys[0]["required"], true);
+    // The refusals of a replayed or reused key are still described.
+    assert!(d["paths"]["/api/x/orders"]["post"]["responses"]["409"].is_object());
+}

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use yingshang_gateway::app::{Running, UpOptions, up};
 
+pub mod browser;
+pub mod contract;
 pub mod postgres;
 
 /// The database the functions' gateways use.
@@ -246,6 +248,45 @@ pub fn build_functions() {
         } else {
             Err(format!("building the functions failed: {status}"))
         }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+static BUILT_WEB: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Builds the web pages once per test binary, as the web component's build command
+/// does: `npm ci` when the installed packages are missing or older than the lock
+/// file, then `npm run build` (API types, type check, Vite) into `web/dist`.
+pub fn build_web() {
+    let result = BUILT_WEB.get_or_init(|| {
+        let web = workspace_root().join("web");
+        let installed = web.join("node_modules/.package-lock.json");
+        let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let fresh = match (
+            modified(&installed),
+            modified(&web.join("package-lock.json")),
+        ) {
+            (Some(i), Some(l)) => i >= l,
+            _ => false,
+        };
+        let npm = |args: &[&str]| -> Result<(), String> {
+            let status = std::process::Command::new("npm")
+                .args(args)
+                .current_dir(&web)
+                .status()
+                .map_err(|e| format!("cannot run npm (Node.js 20.19+ is needed): {e}"))?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(format!("npm {} failed: {status}", args.join(" ")))
+            }
+        };
+        if !fresh {
+            npm(&["ci", "--no-audit", "--no-fund"])?;
+        }
+        npm(&["run", "build"])
     });
     if let Err(e) = result {
         panic!("{e}");
