@@ -49,6 +49,10 @@ pub enum CreditCodeError {
 }
 
 impl CreditCodeError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] =
+        &["USCC_LENGTH", "USCC_CHARACTER", "USCC_REGION", "USCC_CHECK"];
+
     /// The stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -12,7 +12,7 @@ use super::types::{Area, HomeRank, LocationClass, Payer, PropertyUse, TaxKind, y
 use crate::money::{Fen, Rate};
 
 /// The seller's documented original value (房屋原值): old price plus old deed tax.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OriginalValue {
     /// Price paid when the seller acquired the home.
     pub price: Fen,
@@ -28,13 +28,15 @@ impl OriginalValue {
 }
 
 /// Facts about the seller and the seller's holding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SellerFacts {
     /// Date on the seller's ownership certificate.
     #[serde(default, with = "ymd::option")]
+    #[schemars(with = "Option<crate::calendar::IsoDate>")]
     pub certificate_date: Option<Date>,
     /// Date the seller paid deed tax on acquiring the home.
     #[serde(default, with = "ymd::option")]
+    #[schemars(with = "Option<crate::calendar::IsoDate>")]
     pub old_deed_tax_paid_on: Option<Date>,
     /// True when this home is the seller family's only home.
     pub family_only_home: bool,
@@ -94,7 +96,7 @@ pub struct TransferInput {
 }
 
 /// Which price became the tax base.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BaseSource {
     /// The contract price (also when both are equal).
@@ -104,7 +106,7 @@ pub enum BaseSource {
 }
 
 /// How the IIT was determined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IitMethod {
     /// 20% of the gain, the original value documented.
@@ -114,7 +116,7 @@ pub enum IitMethod {
 }
 
 /// Full exemption or partial reduction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReliefKind {
     /// 免征: nothing is payable.
@@ -124,7 +126,7 @@ pub enum ReliefKind {
 }
 
 /// The relief on a tax line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Relief {
     /// Exemption or reduction.
     pub kind: ReliefKind,
@@ -139,7 +141,7 @@ pub struct Relief {
 /// `base` and `rate` are what the levy applies: the amount before relief is
 /// `base × rate` (VAT: `base / (1 + rate) × rate`), rounded half-up to the fen; for
 /// halved surcharges the full rate is shown and the halving is the `relief`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaxLine {
     /// Which tax.
     pub tax: TaxKind,
@@ -160,7 +162,7 @@ pub struct TaxLine {
 }
 
 /// A line of the reduction/exemption declaration (减免税申报表).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeclarationLine {
     /// The taxpayer.
     pub taxpayer: Payer,
@@ -175,10 +177,11 @@ pub struct DeclarationLine {
 }
 
 /// Holding facts of the seller, as determined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HoldingFacts {
     /// Start of the holding period.
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub acquired_on: Date,
     /// Held at least the VAT exemption period (2 years) on the tax date.
     pub vat_period_reached: bool,
@@ -187,7 +190,7 @@ pub struct HoldingFacts {
 }
 
 /// How the IIT figure was reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IitDetail {
     /// Actual or deemed.
     pub method: IitMethod,
@@ -213,7 +216,7 @@ pub struct IitDetail {
 }
 
 /// Totals per payer and overall.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Totals {
     /// Payable by the buyer.
     pub buyer: Fen,
@@ -224,7 +227,7 @@ pub struct Totals {
 }
 
 /// The result of assessing one transfer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// The rule set used.
     pub rule_set_version: String,
@@ -232,6 +235,7 @@ pub struct Assessment {
     pub unit_code: String,
     /// The tax date.
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub tax_date: Date,
     /// Tax base B = max(contract, assessed).
     pub tax_base: Fen,
@@ -332,6 +336,23 @@ pub enum AssessmentError {
 }
 
 impl AssessmentError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "TAX_UNIT_CODE_EMPTY",
+        "TAX_PRICE_NOT_POSITIVE",
+        "TAX_AMOUNT_NEGATIVE",
+        "TAX_AMOUNT_TOO_LARGE",
+        "TAX_DATE_BEFORE_CONTRACT",
+        "TAX_ACQUISITION_DATE_MISSING",
+        "TAX_ACQUIRED_AFTER_TAX_DATE",
+        "TAX_NON_RESIDENTIAL_MANUAL",
+        "TAX_RULE_SET_NOT_IN_FORCE",
+        "TAX_RULE_SET_NONE_IN_FORCE",
+        "TAX_RULE_SET_MALFORMED",
+        "TAX_RULE_SET_OUT_OF_RANGE",
+        "TAX_RULE_SET_NO_VERSION",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::family::{CountSource, Family, HouseCount, Pledge};
 
 /// The family as counted, for the answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FamilyView {
     /// Members counted: buyer, spouse, minor children.
     pub members: Vec<String>,
@@ -34,7 +34,7 @@ impl From<&Family> for FamilyView {
 }
 
 /// A note on how the answer was reached, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Note {
     /// Stable code.
     pub code: String,
@@ -77,7 +77,7 @@ pub enum Reader {
 }
 
 /// What is stored beside the core's assessment: the count, the family, the prices.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Basis {
     /// The house count used.
     pub house_count: HouseCount,

@@ -25,20 +25,24 @@ pub struct SavingRecord {
 }
 
 /// An inclusive date range, `from` ≤ `until`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "RawPeriod")]
 pub struct BillPeriod {
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     from: Date,
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     until: Date,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawPeriod {
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     from: Date,
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     until: Date,
 }
 
@@ -75,7 +79,7 @@ impl BillPeriod {
 }
 
 /// One policy's line of the bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BillLine {
     /// Policy id.
     pub policy_id: String,
@@ -90,7 +94,7 @@ pub struct BillLine {
 }
 
 /// The dividend bill of one enterprise for one period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DividendBill {
     /// Enterprise credit code.
     pub credit_code: String,
@@ -178,6 +182,13 @@ pub enum DividendError {
 }
 
 impl DividendError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "POLICY_BILL_PERIOD_REVERSED",
+        "POLICY_BILL_CREDIT_CODE_EMPTY",
+        "POLICY_BILL_OVERFLOW",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -96,7 +96,7 @@ impl Family {
 }
 
 /// One registered property of one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Holding {
     /// The registry's unit code; a unit shared by spouses appears under both.
     pub unit_code: String,
@@ -121,19 +121,20 @@ pub struct RegistryAnswer {
 }
 
 /// The buyer's signed pledge (诚信保证) of how many homes the family owns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Pledge {
     /// Who signed: the buyer or the spouse.
     pub signed_by: IdNumber,
     /// When.
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub signed_on: Date,
     /// Homes the family owns before this purchase, as pledged.
     pub homes_owned: u32,
 }
 
 /// Where the house count came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CountSource {
     /// The housing registry answered.
@@ -144,7 +145,7 @@ pub enum CountSource {
 
 /// The house count of the buyer's family before this purchase. When read from JSON the
 /// `rank` may be left out (it follows from `homes_owned`); if given it must agree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "RawHouseCount")]
 pub struct HouseCount {
     /// Homes owned before this purchase.
@@ -157,7 +158,7 @@ pub struct HouseCount {
     pub counted_units: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawHouseCount {
     homes_owned: u32,
     #[serde(default)]
@@ -283,6 +284,16 @@ pub enum HouseCountError {
 }
 
 impl HouseCountError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "TAX_FAMILY_SPOUSE_IS_BUYER",
+        "TAX_FAMILY_CHILD_IS_PARENT",
+        "TAX_FAMILY_CHILD_NOT_BORN",
+        "TAX_HOUSE_COUNT_NO_SOURCE",
+        "TAX_HOUSE_COUNT_RANK_MISMATCH",
+        "TAX_PLEDGE_NOT_BY_FAMILY",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -91,6 +91,14 @@ fn birth_date_of(bytes: &[u8]) -> Option<Date> {
     Date::from_calendar_date(year, month, day).ok()
 }
 
+// The schema says the shape; the check character and birth date are checked by
+// `parse` (a well-shaped number failing them is refused with its own code).
+crate::openapi::json_schema_of!(IdNumber, "IdNumber", {
+    "type": "string",
+    "pattern": "^[0-9]{17}[0-9Xx]$",
+    "description": "A resident ID number (GB 11643): 17 digits and a check character (digit or X). 公民身份号码。"
+});
+
 impl TryFrom<String> for IdNumber {
     type Error = IdNumberError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -139,6 +147,15 @@ pub enum IdNumberError {
 }
 
 impl IdNumberError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "VAL_ID_NUMBER_LENGTH",
+        "VAL_ID_NUMBER_NOT_DIGIT",
+        "VAL_ID_NUMBER_CHECK_CHARACTER",
+        "VAL_ID_NUMBER_BIRTH_DATE",
+        "VAL_ID_NUMBER_CHECK_DIGIT",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

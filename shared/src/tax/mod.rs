@@ -40,6 +40,8 @@ pub mod rules;
 pub mod types;
 
 #[cfg(test)]
+mod codes_tests;
+#[cfg(test)]
 mod examples_tests;
 
 pub use assessment::{

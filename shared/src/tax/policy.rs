@@ -12,7 +12,19 @@ use crate::codes::DivisionCode;
 use crate::money::Fen;
 
 /// The three groups of the Xinyang catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyGroup {
     /// 稳就业.
@@ -24,7 +36,19 @@ pub enum PolicyGroup {
 }
 
 /// Groups of hires that policies reward.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyGroup {
     /// 高校毕业生.
@@ -72,7 +96,7 @@ pub struct Enterprise {
 }
 
 /// One typed condition; a policy applies when all of its conditions hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     /// The industry code starts with one of the prefixes.
@@ -203,9 +227,10 @@ impl Condition {
 }
 
 /// One preferential policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Policy {
-    /// Stable id.
+    /// Stable id (1 to 64 printable ASCII characters).
+    #[schemars(extend("pattern" = "^[!-~]{1,64}$"))]
     pub id: String,
     /// Name in Chinese.
     pub name_zh: String,
@@ -219,15 +244,17 @@ pub struct Policy {
 
 /// The catalogue, checked on load: unique ids, at least one condition per policy,
 /// well-formed conditions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "RawCatalogue")]
 pub struct PolicyCatalogue {
     version: String,
     policies: Vec<Policy>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawCatalogue {
+    /// The version, immutable once published (1 to 64 printable ASCII characters).
+    #[schemars(extend("pattern" = "^[!-~]{1,64}$"))]
     version: String,
     policies: Vec<Policy>,
 }
@@ -239,16 +266,31 @@ impl TryFrom<RawCatalogue> for PolicyCatalogue {
     }
 }
 
+/// A version or policy id as stored and named by savings records: 1 to
+/// [`MAX_ID_LEN`] printable ASCII characters (no spaces, no control characters).
+pub fn printable_id(text: &str) -> bool {
+    (1..=MAX_ID_LEN).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// The longest catalogue version or policy id.
+pub const MAX_ID_LEN: usize = 64;
+
 impl PolicyCatalogue {
     /// Builds and checks a catalogue.
     pub fn new(version: String, policies: Vec<Policy>) -> Result<PolicyCatalogue, CatalogueError> {
         if version.trim().is_empty() {
             return Err(CatalogueError::NoVersion);
         }
+        if !printable_id(&version) {
+            return Err(CatalogueError::VersionInvalid(version));
+        }
         let mut ids = BTreeSet::new();
         for p in &policies {
             if p.id.trim().is_empty() {
                 return Err(CatalogueError::EmptyId);
+            }
+            if !printable_id(&p.id) {
+                return Err(CatalogueError::IdInvalid(p.id.clone()));
             }
             if !ids.insert(p.id.as_str()) {
                 return Err(CatalogueError::DuplicateId(p.id.clone()));
@@ -287,7 +329,7 @@ impl PolicyCatalogue {
 }
 
 /// A policy the enterprise qualifies for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyMatch {
     /// Policy id.
     pub policy_id: String,
@@ -326,9 +368,15 @@ pub enum CatalogueError {
     /// No version.
     #[error("the policy catalogue has no version")]
     NoVersion,
+    /// A version that is not 1 to 64 printable ASCII characters.
+    #[error("the catalogue version {0:?} must be 1 to 64 printable ASCII characters")]
+    VersionInvalid(String),
     /// A policy without an id.
     #[error("a policy has an empty id")]
     EmptyId,
+    /// A policy id that is not 1 to 64 printable ASCII characters.
+    #[error("the policy id {0:?} must be 1 to 64 printable ASCII characters")]
+    IdInvalid(String),
     /// Two policies share an id.
     #[error("policy id {0} appears twice")]
     DuplicateId(String),
@@ -346,12 +394,26 @@ pub enum CatalogueError {
 }
 
 impl CatalogueError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "POLICY_CATALOGUE_MALFORMED",
+        "POLICY_CATALOGUE_NO_VERSION",
+        "POLICY_CATALOGUE_VERSION_INVALID",
+        "POLICY_ID_EMPTY",
+        "POLICY_ID_INVALID",
+        "POLICY_ID_DUPLICATE",
+        "POLICY_NO_CONDITIONS",
+        "POLICY_CONDITION_INVALID",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {
             CatalogueError::Malformed(_) => "POLICY_CATALOGUE_MALFORMED",
             CatalogueError::NoVersion => "POLICY_CATALOGUE_NO_VERSION",
+            CatalogueError::VersionInvalid(_) => "POLICY_CATALOGUE_VERSION_INVALID",
             CatalogueError::EmptyId => "POLICY_ID_EMPTY",
+            CatalogueError::IdInvalid(_) => "POLICY_ID_INVALID",
             CatalogueError::DuplicateId(_) => "POLICY_ID_DUPLICATE",
             CatalogueError::NoConditions(_) => "POLICY_NO_CONDITIONS",
             CatalogueError::BadCondition { .. } => "POLICY_CONDITION_INVALID",
@@ -362,7 +424,11 @@ impl CatalogueError {
         match self {
             CatalogueError::Malformed(e) => format!("政策目录无法读取：{e}"),
             CatalogueError::NoVersion => "政策目录缺少版本号".to_owned(),
+            CatalogueError::VersionInvalid(v) => {
+                format!("政策目录版本号{v:?}应为1至64个可见ASCII字符")
+            }
             CatalogueError::EmptyId => "政策编号为空".to_owned(),
+            CatalogueError::IdInvalid(id) => format!("政策编号{id:?}应为1至64个可见ASCII字符"),
             CatalogueError::DuplicateId(id) => format!("政策编号{id}重复"),
             CatalogueError::NoConditions(id) => format!("政策{id}没有适用条件"),
             CatalogueError::BadCondition { policy, why } => {

@@ -11,12 +11,13 @@ use super::types::{anniversary, ymd};
 use crate::money::{Fen, div_half_up};
 
 /// A refund claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RefundClaim {
     /// 6-digit division code where the sold home lies.
     pub sold_region: String,
     /// Date of the sale (IIT payment on the sale).
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub sold_on: Date,
     /// Transfer amount of the sold home.
     pub sold_price: Fen,
@@ -26,13 +27,14 @@ pub struct RefundClaim {
     pub bought_region: String,
     /// Date of the new purchase (deed-tax payment on the purchase).
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub bought_on: Date,
     /// Price of the new home.
     pub new_price: Fen,
 }
 
 /// Why no refund is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoRefundReason {
     /// The sale is outside the policy window.
@@ -86,7 +88,7 @@ impl NoRefundReason {
 }
 
 /// Refund or not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RefundOutcome {
     /// A refund is due.
@@ -104,7 +106,7 @@ pub enum RefundOutcome {
 }
 
 /// The refund decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RefundDecision {
     /// The outcome.
     pub outcome: RefundOutcome,
@@ -201,6 +203,13 @@ pub enum RefundError {
 }
 
 impl RefundError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "TAX_REFUND_PRICE_NOT_POSITIVE",
+        "TAX_REFUND_IIT_NEGATIVE",
+        "TAX_REFUND_REGION_MALFORMED",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -51,11 +51,13 @@ pub struct TransferRecord {
 }
 
 /// A tax refund paid out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RefundRecord {
     /// Refund id.
+    #[schemars(extend("pattern" = "^[!-~]{1,64}$"))]
     pub refund_id: String,
     /// The transfer whose tax was refunded.
+    #[schemars(extend("pattern" = "^[!-~]{1,64}$"))]
     pub transfer_id: String,
     /// Who paid the tax.
     pub taxpayer_id: IdNumber,
@@ -70,18 +72,22 @@ pub struct RefundRecord {
     pub amount: Fen,
     /// Date refunded.
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub refunded_on: Date,
 }
 
 /// An ownership certificate issued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CertificateRecord {
     /// Certificate id.
+    #[schemars(extend("pattern" = "^[!-~]{1,64}$"))]
     pub certificate_id: String,
     /// The transfer it registers.
+    #[schemars(extend("pattern" = "^[!-~]{1,64}$"))]
     pub transfer_id: String,
     /// Date issued.
     #[serde(with = "ymd")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub issued_on: Date,
 }
 
@@ -100,7 +106,19 @@ pub struct RiskRecords {
 }
 
 /// Kinds of risk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RiskCode {
     /// Buyer and seller are in one family (or the same person).
@@ -123,7 +141,7 @@ impl RiskCode {
 }
 
 /// One flag for review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RiskFlag {
     /// Kind.
     pub code: RiskCode,

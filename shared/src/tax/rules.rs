@@ -44,7 +44,7 @@ impl Assumed<Rate> {
 }
 
 /// An assumption reported in an answer: code, Chinese and English text, value used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Assumption {
     /// Stable code.
     pub code: String,
@@ -245,6 +245,14 @@ pub enum RuleSetError {
 }
 
 impl RuleSetError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &[
+        "TAX_RULE_SET_NONE_IN_FORCE",
+        "TAX_RULE_SET_MALFORMED",
+        "TAX_RULE_SET_OUT_OF_RANGE",
+        "TAX_RULE_SET_NO_VERSION",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -89,6 +89,9 @@ pub enum AreaError {
 }
 
 impl AreaError {
+    /// Every code [`Self::code`] answers (the operations' OpenAPI descriptions list them).
+    pub const CODES: &'static [&'static str] = &["TAX_AREA_NOT_POSITIVE", "TAX_AREA_MALFORMED"];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -114,7 +117,7 @@ impl AreaError {
 }
 
 /// What the property is used for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PropertyUse {
     /// Housing (住房).
@@ -124,7 +127,7 @@ pub enum PropertyUse {
 }
 
 /// Where the property lies, for the urban maintenance and construction tax rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LocationClass {
     /// Urban district of a city (市区): 7%.
@@ -136,7 +139,19 @@ pub enum LocationClass {
 }
 
 /// Which home of the buyer's family this purchase is (房屋套次).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum HomeRank {
     /// The family owns no home before this purchase (家庭唯一住房).
@@ -159,7 +174,7 @@ impl HomeRank {
 }
 
 /// Who pays a tax line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
     /// The buyer (承受方).
@@ -179,7 +194,7 @@ impl Payer {
 }
 
 /// A tax or surcharge on a property transfer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaxKind {
     /// 增值税.

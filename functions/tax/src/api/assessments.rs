@@ -13,11 +13,13 @@ use super::error::TaxError;
 use super::{PARTY_ROLES, access, valuation};
 use crate::store::{self, AssessmentRecord, NewAssessment};
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::tax::{
-    Basis, CountSource, FamilyView, IdNumber, Reader, RuleSet, TransferInput, assess_with_history,
-    count_houses, units_held_by,
+    AreaError, AssessmentError, Basis, CountSource, FamilyView, HouseCountError, IdNumber,
+    IdNumberError, Reader, RuleSet, TransferInput, assess_with_history, count_houses,
+    units_held_by,
 };
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::clock::rfc3339;
@@ -42,6 +44,90 @@ pub fn view_of(r: &AssessmentRecord, reader: Reader) -> AssessmentView {
         payment_transaction_id: r.payment_txn.clone(),
     }
 }
+
+/// Who may not read or ask for an assessment, and why (403), beside the role guard's.
+pub const READ_403: &[&str] = &["TAX_NOT_A_PARTY", "TAX_OFFICER_NOT_TAX_AUTHORITY"];
+
+/// `POST /assessments`'s description.
+pub const CREATE_DOC: Operation = Operation {
+    id: "createAssessment",
+    summary: "Assess the taxes of a signed transfer contract and store the assessment",
+    description: "按已签订的存量房买卖合同计税并保存：计税价格取合同价与评估价（经服务调用评估系统）孰高，\
+                  房屋套次取自不动产登记信息或购房人的诚信保证。购房人本人（令牌须带经实名认证的身份证号码）\
+                  或税务人员可申请。",
+    caller: Caller::Users(PARTY_ROLES),
+    body: Content::Json(schema::<AssessmentRequest>),
+    // The demo register's first dwelling; the demo buyer `buyer-1` (real-name verified)
+    // with a pledge, since the registry may hold nothing for the family.
+    body_example: Some(
+        r#"{"unit_code": "410302001001GB00001F00010101", "contract_price_fen": 120000000,
+            "area_m2": "89.50", "contract_date": "2026-03-01", "usage": "residential",
+            "location": "city",
+            "buyer": {"id_number": "410302199005170110", "account": "buyer-1", "name": "张三",
+                      "spouse_id_number": "41030219910802022X"},
+            "seller": {"id_number": "410302197001090333", "account": "seller-1", "name": "李四",
+                       "facts": {"certificate_date": "2020-03-01", "family_only_home": false}},
+            "pledge": {"signed_by": "410302199005170110", "signed_on": "2026-03-01", "homes_owned": 0},
+            "documents": ["contract-2026-0001"]}"#,
+    ),
+    idempotent: true,
+    replies: &[Reply::json(
+        201,
+        "The assessment as stored, line by line",
+        schema::<AssessmentView>,
+    )],
+    problems: &[
+        (400, &["TAX_DATE_INVALID", "TAX_UNIT_CODE_INVALID"]),
+        (400, IdNumberError::CODES),
+        (400, AreaError::CODES),
+        (400, HouseCountError::CODES),
+        (400, AssessmentError::CODES),
+        (403, READ_403),
+        (403, &["TAX_BUYER_NOT_VERIFIED"]),
+        (404, &["TAX_UNIT_NOT_FOUND"]),
+        // Valuation cannot value the unit on the contract date (its code under `errors`).
+        (
+            422,
+            &["TAX_NON_RESIDENTIAL_MANUAL", "TAX_VALUATION_REFUSED"],
+        ),
+        (503, &["TAX_VALUATION_UNAVAILABLE"]),
+    ],
+    links: &[
+        Link {
+            status: 201,
+            name: "GetAssessment",
+            operation_id: "getAssessment",
+            parameters: &[("id", "$response.body#/id")],
+        },
+        Link {
+            status: 201,
+            name: "GetDeclaration",
+            operation_id: "getAssessmentDeclaration",
+            parameters: &[("id", "$response.body#/id")],
+        },
+    ],
+    ..Operation::NEW
+};
+
+/// The `{id}` of an assessment.
+pub const ID_PARAM: Param = Param::path(
+    "id",
+    "The assessment's id (a ULID). 计税编号。",
+    schema::<String>,
+);
+
+/// `GET /assessments/{id}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getAssessment",
+    summary: "A stored assessment, as the caller may see it",
+    description: "查询已保存的计税结果（不重新计算）；合同当事人、申请人或税务人员可查看，\
+                  当事人只看到购房人本人名下的房屋单元号。",
+    caller: Caller::Users(PARTY_ROLES),
+    params: &[ID_PARAM],
+    replies: &[Reply::json(200, "The assessment", schema::<AssessmentView>)],
+    problems: &[(403, READ_403), (404, &["TAX_ASSESSMENT_NOT_FOUND"])],
+    ..Operation::NEW
+};
 
 /// `POST /assessments`.
 pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

@@ -3,11 +3,14 @@
 //! assessment creator's prefix (`<kind>/<id>/tax-declaration/<assessment>.txt`), and
 //! answered as a presigned GET link.
 
-use super::assessments::load_visible;
+use super::PARTY_ROLES;
+use super::assessments::{ID_PARAM, READ_403, load_visible};
 use crate::store;
+use schemars::JsonSchema;
 use serde::Serialize;
 use spin_sdk::http::Request;
 use time::Duration;
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::Principal;
 use yingshang_core::security::authz::Role;
 use yingshang_core::storage::key::{Owner, OwnerKind};
@@ -22,13 +25,35 @@ const LINK_TTL_S: i64 = 900;
 /// The media type of the document.
 const CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 
-#[derive(Debug, Serialize)]
+/// Where the declaration of an assessment is, and a link to read it.
+#[derive(Debug, Serialize, JsonSchema)]
 struct DeclarationAnswer {
+    /// The assessment.
     assessment_id: String,
+    /// The object's key (`<kind>/<id>/tax-declaration/<assessment>.txt`).
     key: String,
+    /// The document's media type (plain UTF-8 text).
     content_type: &'static str,
+    /// A presigned GET of the document.
     download: Presigned,
 }
+
+/// `GET /assessments/{id}/declaration`'s description.
+pub const GET_DOC: Operation = Operation {
+    id: "getAssessmentDeclaration",
+    summary: "The assessment's reduction/exemption declaration, as a presigned link",
+    description: "减免税申报表：由已保存的计税结果生成纯文本，保存一次，答复预签名下载链接（15分钟有效）。",
+    caller: Caller::Users(PARTY_ROLES),
+    params: &[ID_PARAM],
+    replies: &[Reply::json(
+        200,
+        "Where the declaration is, and a link to read it",
+        schema::<DeclarationAnswer>,
+    )],
+    problems: &[(403, READ_403), (404, &["TAX_ASSESSMENT_NOT_FOUND"])],
+    problem_tables: &[StorageError::PROBLEMS],
+    ..Operation::NEW
+};
 
 /// The object owner of what `caller` creates: a citizen or officer by subject, an
 /// enterprise by credit code, an agency by its id.

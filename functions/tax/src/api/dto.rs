@@ -2,12 +2,13 @@
 //! the edge: after [`Contract::try_from`], every ID number, area and date is valid.
 
 use super::error::TaxError;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use yingshang_core::calendar::IsoDate;
 use yingshang_core::codes::DivisionCode;
 use yingshang_core::money::Fen;
-use yingshang_core::security::CreditCode;
+use yingshang_core::security::{CreditCode, Subject};
 use yingshang_core::tax::{
     Area, Assessment, Basis, Enterprise, Family, Holding, IdNumber, IndustryCode, KeyGroup,
     LocationClass, Pledge, PropertyUse, SavingRecord, SellerFacts,
@@ -30,34 +31,43 @@ fn id(field: &str, text: &str) -> Result<IdNumber, TaxError> {
     })
 }
 
+/// What a contract account is: a user's subject.
+const ACCOUNT_PATTERN: &str = "^[A-Za-z0-9._:@-]{1,128}$";
+
 /// The buyer and the family members the buyer declares.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuyerDto {
     /// The buyer's resident ID number.
+    #[schemars(with = "IdNumber")]
     pub id_number: String,
     /// The buyer's account (token subject), so the buyer may read the assessment.
     #[serde(default)]
+    #[schemars(extend("pattern" = ACCOUNT_PATTERN))]
     pub account: Option<String>,
     /// The buyer's name, as on the contract.
     #[serde(default)]
     pub name: Option<String>,
     /// The spouse's ID number.
     #[serde(default)]
+    #[schemars(with = "Option<IdNumber>")]
     pub spouse_id_number: Option<String>,
     /// The children's ID numbers (adults are listed but not counted).
     #[serde(default)]
+    #[schemars(with = "Vec<IdNumber>")]
     pub children_id_numbers: Vec<String>,
 }
 
 /// The seller and the seller's acquisition facts.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SellerDto {
     /// The seller's resident ID number.
+    #[schemars(with = "IdNumber")]
     pub id_number: String,
     /// The seller's account (token subject).
     #[serde(default)]
+    #[schemars(extend("pattern" = ACCOUNT_PATTERN))]
     pub account: Option<String>,
     /// The seller's name, as on the contract.
     #[serde(default)]
@@ -67,7 +77,7 @@ pub struct SellerDto {
 }
 
 /// `POST /assessments`: the signed contract.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentRequest {
     /// The registry unit code (as the valuation register knows it).
@@ -75,11 +85,14 @@ pub struct AssessmentRequest {
     /// The contract price, VAT included, in fen.
     pub contract_price_fen: i64,
     /// Floor area in m², at most two decimals (`"89.50"`).
+    #[schemars(extend("pattern" = r"^\s*[0-9]{1,9}(\.[0-9]{0,2})?\s*$"))]
     pub area_m2: String,
     /// Contract date `YYYY-MM-DD`.
+    #[schemars(with = "IsoDate")]
     pub contract_date: String,
     /// Tax-liability date; the contract date when absent.
     #[serde(default)]
+    #[schemars(with = "Option<IsoDate>")]
     pub tax_date: Option<String>,
     /// Residential or not.
     pub usage: PropertyUse,
@@ -166,9 +179,9 @@ impl TryFrom<AssessmentRequest> for Contract {
             usage: r.usage,
             location: r.location,
             family,
-            buyer_account: r.buyer.account,
+            buyer_account: account("/buyer/account", r.buyer.account)?,
             seller: id("/seller/id_number", &r.seller.id_number)?,
-            seller_account: r.seller.account,
+            seller_account: account("/seller/account", r.seller.account)?,
             seller_facts: r.seller.facts,
             pledge: r.pledge,
             documents: r.documents,
@@ -178,13 +191,15 @@ impl TryFrom<AssessmentRequest> for Contract {
 }
 
 /// An assessment as answered, built from stored rows only.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct AssessmentView {
     /// The id.
     pub id: String,
     /// assessed | paid.
+    #[schemars(extend("enum" = ["assessed", "paid"]))]
     pub status: String,
     /// When it was made, RFC 3339.
+    #[schemars(extend("format" = "date-time"))]
     pub created_at: String,
     /// The unit.
     pub unit_code: String,
@@ -200,7 +215,7 @@ pub struct AssessmentView {
 }
 
 /// `PUT /registry/holdings/{id_number}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoldingsRequest {
     /// What the person holds (may be empty: registered, holds nothing).
@@ -208,17 +223,18 @@ pub struct HoldingsRequest {
 }
 
 /// One person in a batch import.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonHoldingsDto {
     /// The ID number.
+    #[schemars(with = "IdNumber")]
     pub id_number: String,
     /// What the person holds.
     pub holdings: Vec<Holding>,
 }
 
 /// `POST /registry/holdings`: a batch.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoldingsBatch {
     /// Persons.
@@ -226,10 +242,11 @@ pub struct HoldingsBatch {
 }
 
 /// `POST /payments/confirmations`: the channel's confirmation.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmationRequest {
-    /// The channel's transaction id.
+    /// The channel's transaction id (1 to 64 printable ASCII characters).
+    #[schemars(extend("pattern" = RECORD_ID_PATTERN))]
     pub transaction_id: String,
     /// Our assessment id.
     pub assessment_id: String,
@@ -239,7 +256,7 @@ pub struct ConfirmationRequest {
 
 /// An enterprise's attributes as an agency sends them (`PUT /enterprises/{code}`
 /// may leave the code out; a batch names it in every entry).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseDto {
     /// Unified social credit code.
@@ -247,8 +264,10 @@ pub struct EnterpriseDto {
     pub credit_code: Option<String>,
     /// Industry code, GB/T 4754 (a section letter and up to four digits); parsed in
     /// [`enterprise_of`] so a bad one names its field.
+    #[schemars(extend("pattern" = "^[A-T][0-9]{0,4}$"))]
     pub industry_code: String,
     /// 6-digit division code of the registered address; parsed in [`enterprise_of`].
+    #[schemars(extend("pattern" = "^[0-9]{6}$"))]
     pub region_code: String,
     /// Employees.
     pub employees: u32,
@@ -258,11 +277,25 @@ pub struct EnterpriseDto {
     pub small_micro: bool,
     /// Hires in the year per key group.
     #[serde(default)]
+    #[schemars(schema_with = "key_group_hires")]
     pub key_group_hires: std::collections::BTreeMap<KeyGroup, u32>,
 }
 
+/// Hires per key group: an object whose keys are [`KeyGroup`]s.
+fn key_group_hires(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let key = generator.subschema_for::<KeyGroup>();
+    let count = generator.subschema_for::<u32>();
+    schemars::json_schema!({
+        "type": "object",
+        "propertyNames": key,
+        "additionalProperties": count,
+        "default": {},
+        "description": "Hires in the year per key group. 本年招用重点群体人数。"
+    })
+}
+
 /// `POST /enterprises`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseBatch {
     /// 1 to 1,000 enterprises.
@@ -270,23 +303,26 @@ pub struct EnterpriseBatch {
 }
 
 /// One saving the tax system recorded.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SavingDto {
     /// The sender's id of the record: the same id is recorded once.
+    #[schemars(extend("pattern" = RECORD_ID_PATTERN))]
     pub record_id: String,
     /// Enterprise credit code.
     pub credit_code: String,
     /// Policy id.
+    #[schemars(extend("pattern" = RECORD_ID_PATTERN))]
     pub policy_id: String,
     /// Date of the tax event, `YYYY-MM-DD`.
+    #[schemars(with = "IsoDate")]
     pub on: String,
     /// Amount saved, fen (a correction may be negative).
     pub saved: Fen,
 }
 
 /// `POST /policies/savings`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SavingsBatch {
     /// 1 to 1,000 records.
@@ -303,9 +339,23 @@ pub struct DemoEnterprises {
     pub savings: Vec<SavingDto>,
 }
 
-/// An id chosen by the sender: 1–64 printable ASCII characters.
-fn record_id_ok(text: &str) -> bool {
-    (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic())
+/// An id chosen by the sender: 1–64 printable ASCII characters (the catalogue's rule
+/// for policy ids; a NUL or a control character could not be stored).
+pub use yingshang_core::tax::policy::printable_id as record_id_ok;
+
+/// The JSON Schema of [`record_id_ok`].
+pub const RECORD_ID_PATTERN: &str = "^[!-~]{1,64}$";
+
+/// A contract account is a user's subject (a token's `sub`).
+fn account(field: &str, text: Option<String>) -> Result<Option<String>, TaxError> {
+    match text {
+        Some(t) if Subject::parse(&t).is_err() => Err(TaxError::InvalidField {
+            field: field.to_owned(),
+            expected_zh: "用户账号（1至128个字母、数字或 . _ : @ -）",
+            expected_en: "a user account (1 to 128 of A-Z a-z 0-9 . _ : @ -)",
+        }),
+        other => Ok(other),
+    }
 }
 
 fn credit_code(field: String, text: &str) -> Result<CreditCode, TaxError> {

@@ -11,10 +11,11 @@
 use super::SCOPE_HANDOFF;
 use crate::store::outbox::REGISTRY_OUTBOX;
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::channel::sign_body;
 use yingshang_core::tax::HEADER_REGISTRY_SIGNATURE;
 use yingshang_kit::guard;
-use yingshang_kit::outbox::{self, Due, post_signed_json};
+use yingshang_kit::outbox::{self, DispatchReport, Due, post_signed_json};
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
@@ -29,6 +30,20 @@ async fn variable(ctx: &RequestContext, name: &str) -> Result<String, Failure> {
             .into()
     })
 }
+
+/// `POST /registry/handoff/dispatch`'s description.
+pub const DISPATCH_DOC: Operation = Operation {
+    id: "dispatchRegistryHandoff",
+    summary: "Send the due paid-tax records to the registry (a schedule calls it)",
+    description: "向不动产登记系统推送到期的完税记录（签名、幂等；失败按退避重试，最终放弃时告警），由定时任务调用。",
+    caller: Caller::Agency(SCOPE_HANDOFF),
+    replies: &[Reply::json(
+        200,
+        "What was delivered, failed, given up",
+        schema::<DispatchReport>,
+    )],
+    ..Operation::NEW
+};
 
 /// `POST /registry/handoff/dispatch`: sends due records.
 pub async fn dispatch(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

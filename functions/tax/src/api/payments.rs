@@ -3,13 +3,15 @@
 //! queueing its paid-tax record for the registry happen in one transaction, so a
 //! paid assessment always has its record in `registry_outbox`.
 
-use super::dto::ConfirmationRequest;
+use super::dto::{ConfirmationRequest, record_id_ok};
 use super::error::TaxError;
 use crate::store::outbox::PAYMENTS;
 use crate::store::{self, outbox};
+use schemars::JsonSchema;
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::money::Fen;
+use yingshang_core::openapi::{Caller, Content, Operation, Reply, schema};
 use yingshang_core::payment::{Payable, PaymentRefusal};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::tax::PaidTaxRecord;
@@ -21,13 +23,40 @@ use yingshang_kit::responses::json;
 use yingshang_kit::tx::{TxError, in_transaction};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
-#[derive(Debug, Serialize)]
+/// A confirmed payment (also a repeated confirmation's answer).
+#[derive(Debug, Serialize, JsonSchema)]
 struct ConfirmationAnswer {
+    /// The assessment paid.
     assessment_id: String,
+    /// Always `paid`.
+    #[schemars(extend("const" = "paid"))]
     status: &'static str,
+    /// The channel's transaction id.
     transaction_id: String,
+    /// The amount paid, in fen.
     amount_fen: i64,
 }
+
+/// `POST /payments/confirmations`'s description.
+pub const CONFIRM_DOC: Operation = Operation {
+    id: "confirmTaxPayment",
+    summary: "The payment channel confirms that an assessment was paid (signed body)",
+    description: "支付渠道确认缴款（请求体签名）：按渠道流水号幂等；标记已缴并在同一事务中排队向登记系统推送完税记录。",
+    caller: Caller::Channel,
+    body: Content::Json(schema::<ConfirmationRequest>),
+    replies: &[Reply::json(
+        200,
+        "The assessment is paid",
+        schema::<ConfirmationAnswer>,
+    )],
+    problems: &[
+        (400, &["TAX_FIELD_INVALID"]),
+        (404, &["TAX_ASSESSMENT_NOT_FOUND"]),
+        (409, &["TAX_PAYMENT_CONFLICT", "TAX_ALREADY_PAID"]),
+        (422, &["TAX_PAYMENT_AMOUNT_MISMATCH"]),
+    ],
+    ..Operation::NEW
+};
 
 /// The tax answer for a refused confirmation.
 fn refused(why: PaymentRefusal) -> TaxError {
@@ -48,6 +77,14 @@ pub async fn confirm(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answ
     let bytes = read_body(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     yingshang_kit::channel::verify(ctx, &parts.headers, &bytes).await?;
     let c: ConfirmationRequest = parse_json(&parts.headers, &bytes, DEFAULT_JSON_LIMIT)?;
+    if !record_id_ok(&c.transaction_id) {
+        return Err(TaxError::InvalidField {
+            field: "/transaction_id".to_owned(),
+            expected_zh: "1至64个可见ASCII字符",
+            expected_en: "1 to 64 printable ASCII characters",
+        }
+        .into());
+    }
     if !is_ulid(&c.assessment_id) {
         return Err(TaxError::AssessmentNotFound.into());
     }

@@ -6,30 +6,29 @@
 //! enterprises that are due (`POST /policies/match`, bounded chunks, safe to re-run);
 //! the tax system records what each enterprise saved (`POST /policies/savings`, once
 //! per record id). An enterprise reads the policies it enjoys and its bill for a
-//! period; officers of the tax authority may read any enterprise's.
+//! period; officers of the tax authority may read any enterprise's
+//! ([`super::enterprise_reads`]).
 
-use super::dto::{
-    EnterpriseBatch, EnterpriseDto, SavingsBatch, enterprise_of, parse_date, saving_of,
-};
+use super::SCOPE_POLICY;
+use super::dto::{EnterpriseBatch, EnterpriseDto, SavingsBatch, enterprise_of, saving_of};
 use super::error::TaxError;
-use super::{SCOPE_POLICY, query_param};
 use crate::store::policies::{self as store, MatchChange, Published, Recorded};
+use schemars::JsonSchema;
 use serde::Serialize;
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Content, Operation, Param, Reply, schema};
 use yingshang_core::query::count;
 use yingshang_core::security::CreditCode;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::authz::Role;
+use yingshang_core::security::credit_code::CreditCodeError;
 use yingshang_core::tax::{
-    BillPeriod, Enterprise, PolicyCatalogue, PolicyMatch, SavingRecord, dividend_bill,
-    match_policies,
+    CatalogueError, Enterprise, PolicyCatalogue, SavingRecord, match_policies,
 };
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body, read_json};
-use yingshang_kit::clock::rfc3339;
 use yingshang_kit::guard;
 use yingshang_kit::responses::json;
 use yingshang_kit::tx::{TxError, in_transaction};
-use yingshang_kit::{Answer, Db, DbError, Failure, RequestContext};
+use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// Enterprises or savings per batch at most.
 pub const MAX_BATCH: usize = 1_000;
@@ -40,12 +39,66 @@ const DEMO_CATALOGUE: &str = include_str!("../../demo/policy-catalogue.json");
 /// Demo enterprises and their recorded savings.
 const DEMO_ENTERPRISES: &str = include_str!("../../demo/enterprises.json");
 
-#[derive(Debug, Serialize)]
+/// A published catalogue.
+#[derive(Debug, Serialize, JsonSchema)]
 struct PublishAnswer<'a> {
+    /// Its version.
     version: &'a str,
+    /// Policies in it.
     policies: usize,
+    /// True when this version was published before with the same policies.
     unchanged: bool,
 }
+
+/// The demo enterprise whose policies and bill the examples read.
+pub(super) const DEMO_CREDIT_CODE: &str = "91411502MA4000000H";
+
+/// The `{credit_code}` of an enterprise.
+pub(super) const CREDIT_CODE_PARAM: Param = Param::path(
+    "credit_code",
+    "The enterprise's unified social credit code. 统一社会信用代码。",
+    schema::<String>,
+)
+.example(DEMO_CREDIT_CODE);
+
+/// `PUT /policies/catalogue`'s description.
+pub const PUBLISH_DOC: Operation = Operation {
+    id: "publishPolicyCatalogue",
+    summary: "Publish the policy catalogue (a version is immutable once published)",
+    description: "发布免申即享政策目录（数据形式）；版本号一经发布不可改变内容。",
+    caller: Caller::Agency(SCOPE_POLICY),
+    body: Content::Json(schema::<PolicyCatalogue>),
+    body_example: Some(
+        r#"{"version": "xinyang-demo-2026-01-contract", "policies": [{"id": "EMP-01",
+            "name_zh": "重点群体创业就业税收扣减", "group": "employment",
+            "basis_zh": "财政部 税务总局 人力资源社会保障部 农业农村部公告2023年第15号",
+            "conditions": [{"type": "key_group_hires", "group": "poverty_alleviated", "at_least": 1}]}]}"#,
+    ),
+    replies: &[
+        Reply::json(201, "Published", schema::<PublishAnswer<'static>>),
+        Reply::json(
+            200,
+            "This version was published before with the same policies",
+            schema::<PublishAnswer<'static>>,
+        ),
+    ],
+    problems: &[
+        (409, &["TAX_POLICY_CATALOGUE_VERSION_CONFLICT"]),
+        (422, CatalogueError::CODES),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /policies/catalogue`'s description.
+pub const CATALOGUE_DOC: Operation = Operation {
+    id: "getPolicyCatalogue",
+    summary: "The current policy catalogue",
+    description: "当前的免申即享政策目录；任何登录用户可查看。",
+    caller: Caller::UsersOrAgency(guard::ANY_USER, SCOPE_POLICY),
+    replies: &[Reply::json(200, "The catalogue", schema::<PolicyCatalogue>)],
+    problems: &[(404, &["TAX_POLICY_CATALOGUE_MISSING"])],
+    ..Operation::NEW
+};
 
 /// `PUT /policies/catalogue` (agency key `tax:policy`).
 pub async fn publish(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
@@ -93,7 +146,7 @@ pub async fn publish(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answ
     ))
 }
 
-async fn current(ctx: &RequestContext, db: &Db) -> Result<PolicyCatalogue, Failure> {
+pub(super) async fn current(ctx: &RequestContext, db: &Db) -> Result<PolicyCatalogue, Failure> {
     match store::current_catalogue(db).await {
         Ok(Some((c, _))) => Ok(c),
         Ok(None) => Err(TaxError::NoCatalogue.into()),
@@ -108,10 +161,54 @@ pub async fn catalogue(ctx: &RequestContext, db: &Db, req: Request) -> Result<An
     Ok(json(ctx, 200, &c))
 }
 
-#[derive(Debug, Serialize)]
-struct ImportAnswer {
+/// What an import stored.
+#[derive(Debug, Serialize, JsonSchema)]
+struct EnterprisesImported {
+    /// Enterprises stored.
     imported: usize,
 }
+
+/// The problems of an enterprise's attributes.
+const ENTERPRISE_400: &[&str] = &["TAX_FIELD_REQUIRED", "TAX_FIELD_INVALID"];
+
+/// `PUT /enterprises/{credit_code}`'s description.
+pub const PUT_ENTERPRISE_DOC: Operation = Operation {
+    id: "putEnterprise",
+    summary: "Store an enterprise's attributes (they are matched again)",
+    description: "更新企业属性（行业、地区、人数、营收、重点群体招用等），之后重新匹配政策。",
+    caller: Caller::Agency(SCOPE_POLICY),
+    params: &[CREDIT_CODE_PARAM],
+    body: Content::Json(schema::<EnterpriseDto>),
+    body_example: Some(
+        r#"{"industry_code": "C1371", "region_code": "411502", "employees": 45,
+            "annual_revenue": 860000000, "small_micro": false,
+            "key_group_hires": {"poverty_alleviated": 6, "disabled": 12}}"#,
+    ),
+    replies: &[Reply::json(200, "Stored", schema::<EnterprisesImported>)],
+    problems: &[(400, CreditCodeError::CODES), (400, ENTERPRISE_400)],
+    ..Operation::NEW
+};
+
+/// `POST /enterprises`'s description.
+pub const PUT_ENTERPRISES_DOC: Operation = Operation {
+    id: "importEnterprises",
+    summary: "Store the attributes of up to 1,000 enterprises, all or nothing",
+    description: "批量更新企业属性（1至1000家），全部成功或全部不更新。",
+    caller: Caller::Agency(SCOPE_POLICY),
+    body: Content::Json(schema::<EnterpriseBatch>),
+    body_example: Some(
+        r#"{"enterprises": [{"credit_code": "92411502MA4000000E", "industry_code": "F5221",
+            "region_code": "411502", "employees": 3, "annual_revenue": 42000000,
+            "small_micro": true}]}"#,
+    ),
+    replies: &[Reply::json(200, "Stored", schema::<EnterprisesImported>)],
+    problems: &[
+        (400, &["TAX_BATCH_SIZE"]),
+        (400, CreditCodeError::CODES),
+        (400, ENTERPRISE_400),
+    ],
+    ..Operation::NEW
+};
 
 async fn save_enterprises(
     ctx: &RequestContext,
@@ -152,7 +249,7 @@ pub async fn put_enterprise(
     let dto: EnterpriseDto = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let e = enterprise_of(dto, "", Some(&code))?;
     save_enterprises(ctx, db, &caller.audit_actor(), &[e]).await?;
-    Ok(json(ctx, 200, &ImportAnswer { imported: 1 }))
+    Ok(json(ctx, 200, &EnterprisesImported { imported: 1 }))
 }
 
 /// `POST /enterprises` (agency key `tax:policy`): a batch, all or nothing.
@@ -170,7 +267,7 @@ pub async fn put_enterprises(
     Ok(json(
         ctx,
         200,
-        &ImportAnswer {
+        &EnterprisesImported {
             imported: enterprises.len(),
         },
     ))
@@ -188,18 +285,41 @@ fn enterprises_of(batch: EnterpriseBatch) -> Result<Vec<Enterprise>, TaxError> {
         .collect()
 }
 
-fn parse_code(field: String, text: &str) -> Result<CreditCode, TaxError> {
+pub(super) fn parse_code(field: String, text: &str) -> Result<CreditCode, TaxError> {
     CreditCode::parse(text).map_err(|error| TaxError::CreditCode { field, error })
 }
 
-#[derive(Debug, Default, Serialize)]
+/// What a matching pass did.
+#[derive(Debug, Default, Serialize, JsonSchema)]
 struct MatchAnswer {
+    /// The catalogue matched with; `null` when none was published.
     catalogue_version: Option<String>,
+    /// Enterprises matched in this pass.
     enterprises_matched: usize,
+    /// Policies newly enjoyed.
     policies_started: usize,
+    /// Policies no longer enjoyed.
     policies_ended: usize,
+    /// Enterprises still due.
     remaining: i64,
 }
+
+/// `POST /policies/match`'s description.
+pub const MATCH_DOC: Operation = Operation {
+    id: "matchPolicies",
+    summary: "Match the enterprises that are due with the current catalogue (a schedule calls it)",
+    description: "将到期的企业与当前政策目录匹配（分块，可重复执行）；由定时任务调用。",
+    caller: Caller::Agency(SCOPE_POLICY),
+    params: &[Param::query(
+        "limit",
+        "Enterprises to match at most (1 to 2,500; 500 when absent). 本次最多匹配的企业数。",
+        schema::<u32>,
+    )
+    .example("500")],
+    replies: &[Reply::json(200, "What was matched", schema::<MatchAnswer>)],
+    problems: &[(400, &["TAX_PARAMETER_INVALID"])],
+    ..Operation::NEW
+};
 
 /// Matches up to `limit` due enterprises with the current catalogue, in one
 /// transaction; nothing to do (no catalogue, nobody due) is not an error.
@@ -242,11 +362,34 @@ pub async fn run_match(ctx: &RequestContext, db: &Db, req: Request) -> Result<An
     Ok(json(ctx, 200, &a))
 }
 
-#[derive(Debug, Serialize)]
+/// What a savings batch recorded.
+#[derive(Debug, Serialize, JsonSchema)]
 struct SavingsAnswer {
+    /// Records new.
     recorded: usize,
+    /// Records seen before with the same content.
     unchanged: usize,
 }
+
+/// `POST /policies/savings`'s description.
+pub const SAVINGS_DOC: Operation = Operation {
+    id: "recordPolicySavings",
+    summary: "Record what enterprises saved under policies (once per record id), all or nothing",
+    description: "登记企业享受政策减免的金额（1至1000条），同一记录编号只登记一次；内容不同则拒绝。",
+    caller: Caller::Agency(SCOPE_POLICY),
+    body: Content::Json(schema::<SavingsBatch>),
+    body_example: Some(
+        r#"{"records": [{"record_id": "CONTRACT-S-0001", "credit_code": "91411502MA4000000H",
+            "policy_id": "EMP-01", "on": "2026-02-15", "saved": 100000}]}"#,
+    ),
+    replies: &[Reply::json(200, "Recorded", schema::<SavingsAnswer>)],
+    problems: &[
+        (400, &["TAX_BATCH_SIZE", "TAX_FIELD_INVALID"]),
+        (400, CreditCodeError::CODES),
+        (409, &["TAX_POLICY_SAVING_CONFLICT"]),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /policies/savings` (agency key `tax:policy`): all or nothing; a record id
 /// seen before with the same content counts once, with other content is refused.
@@ -298,109 +441,28 @@ async fn save_savings(
     .await
 }
 
-/// The enterprise named in the path, read by its own users or by tax officers.
-async fn reader(
-    ctx: &RequestContext,
-    db: &Db,
-    req: &Request,
-    credit_code: &str,
-) -> Result<CreditCode, Failure> {
-    let caller = guard::user(ctx, db, req.headers(), &[Role::Enterprise, Role::Officer]).await?;
-    let code = parse_code("credit_code".to_owned(), credit_code)?;
-    if caller.role() == Some(Role::Enterprise) {
-        guard::own_enterprise(ctx, &caller, &code)?;
-    }
-    super::access::require_tax_officer(ctx, &caller).await?;
-    Ok(code)
-}
-
-#[derive(Debug, Serialize)]
-struct EnjoyedPolicy {
-    #[serde(flatten)]
-    policy: PolicyMatch,
-    since: String,
-}
-
-#[derive(Debug, Serialize)]
-struct PoliciesAnswer {
-    credit_code: String,
-    catalogue_version: Option<String>,
-    matched_at: Option<String>,
-    policies: Vec<EnjoyedPolicy>,
-}
-
-/// `GET /enterprises/{credit_code}/policies`: what the enterprise enjoys, and why.
-pub async fn enjoyed(
-    ctx: &RequestContext,
-    db: &Db,
-    req: Request,
-    credit_code: &str,
-) -> Result<Answer, Failure> {
-    let code = reader(ctx, db, &req, credit_code).await?;
-    let load = async || -> Result<_, DbError> {
-        let Some((version, at)) = store::enterprise_matched(db, code.as_str()).await? else {
-            return Ok(None);
-        };
-        Ok(Some((
-            version,
-            at,
-            store::open_matches(db, code.as_str()).await?,
-        )))
-    };
-    let (version, at, matches) = load()
-        .await
-        .map_err(|e| ctx.internal("loading policy matches", e))?
-        .ok_or(TaxError::EnterpriseUnknown)?;
-    Ok(json(
-        ctx,
-        200,
-        &PoliciesAnswer {
-            credit_code: code.as_str().to_owned(),
-            catalogue_version: version,
-            matched_at: at.map(rfc3339),
-            policies: matches
-                .into_iter()
-                .map(|(policy, since)| EnjoyedPolicy {
-                    policy,
-                    since: rfc3339(since),
-                })
-                .collect(),
-        },
-    ))
-}
-
-/// `GET /enterprises/{credit_code}/dividend-bill?from=YYYY-MM-DD&until=YYYY-MM-DD`.
-pub async fn bill(
-    ctx: &RequestContext,
-    db: &Db,
-    req: Request,
-    credit_code: &str,
-) -> Result<Answer, Failure> {
-    let code = reader(ctx, db, &req, credit_code).await?;
-    let query = req.uri().query();
-    let date = |field: &'static str| -> Result<time::Date, TaxError> {
-        let text = query_param(query, field).ok_or(TaxError::ParameterRequired(field))?;
-        parse_date(field, text)
-    };
-    let (from, until) = (date("from")?, date("until")?);
-    let period = BillPeriod::new(from, until).map_err(TaxError::Dividend)?;
-    let catalogue = current(ctx, db).await?;
-    let records = store::savings(db, code.as_str(), from, until)
-        .await
-        .map_err(|e| ctx.internal("loading policy savings", e))?;
-    let bill =
-        dividend_bill(&catalogue, code.as_str(), period, &records).map_err(TaxError::Dividend)?;
-    Ok(json(ctx, 200, &bill))
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 struct DemoAnswer {
+    /// True when the demo catalogue was published now.
     catalogue_published: bool,
+    /// Demo enterprises stored now.
     enterprises: usize,
+    /// Demo savings recorded now.
     savings: usize,
+    /// The matching pass that followed.
     #[serde(rename = "match")]
     matched: MatchAnswer,
 }
+
+/// `POST /policies/demo-data`'s description.
+pub const DEMO_DOC: Operation = Operation {
+    id: "loadPolicyDemoData",
+    summary: "Load the demo catalogue, enterprises and savings once, then match",
+    description: "加载演示政策目录、企业与减免记录（已有则不重复），随后匹配一次；启动时调用。",
+    caller: Caller::Agency(SCOPE_POLICY),
+    replies: &[Reply::json(200, "What was loaded", schema::<DemoAnswer>)],
+    ..Operation::NEW
+};
 
 /// `POST /policies/demo-data` (agency key `tax:policy`, at start-up): the demo
 /// catalogue when none was published, demo enterprises and savings when there are

@@ -7,10 +7,12 @@ use super::SCOPE_REGISTRY;
 use super::dto::{HoldingsBatch, HoldingsRequest};
 use super::error::TaxError;
 use crate::store;
+use schemars::JsonSchema;
 use serde::Serialize;
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Content, Operation, Param, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::tax::{Holding, IdNumber};
+use yingshang_core::tax::{Holding, IdNumber, IdNumberError};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::guard;
 use yingshang_kit::responses::json;
@@ -20,10 +22,47 @@ use yingshang_kit::{Answer, Db, Failure, RequestContext};
 /// Persons per batch at most.
 pub const MAX_BATCH: usize = 500;
 
-#[derive(Debug, Serialize)]
-struct ImportAnswer {
+/// What an import stored.
+#[derive(Debug, Serialize, JsonSchema)]
+struct HoldingsImported {
+    /// Persons whose holdings were stored.
     imported: usize,
 }
+
+/// `PUT /registry/holdings/{id_number}`'s description.
+pub const PUT_DOC: Operation = Operation {
+    id: "putRegistryHoldings",
+    summary: "Store what the housing registry holds for one person (may be nothing)",
+    description: "导入一人的不动产登记信息（可为空：已登记、名下无房），覆盖此前导入的信息。",
+    caller: Caller::Agency(SCOPE_REGISTRY),
+    // The demo buyer.
+    params: &[Param::path(
+        "id_number",
+        "The person's resident ID number. 身份证号码。",
+        schema::<IdNumber>,
+    )
+    .example("410302199005170110")],
+    body: Content::Json(schema::<HoldingsRequest>),
+    body_example: Some(
+        r#"{"holdings": [{"unit_code": "410302001001GB00001F00010102", "residential": true}]}"#,
+    ),
+    replies: &[Reply::json(200, "Stored", schema::<HoldingsImported>)],
+    problems: &[(400, IdNumberError::CODES)],
+    ..Operation::NEW
+};
+
+/// `POST /registry/holdings`'s description.
+pub const BATCH_DOC: Operation = Operation {
+    id: "importRegistryHoldings",
+    summary: "Store the registry's holdings of up to 500 persons, all or nothing",
+    description: "批量导入不动产登记信息（1至500人），全部成功或全部不导入。",
+    caller: Caller::Agency(SCOPE_REGISTRY),
+    body: Content::Json(schema::<HoldingsBatch>),
+    body_example: Some(r#"{"persons": [{"id_number": "41030219910802022X", "holdings": []}]}"#),
+    replies: &[Reply::json(200, "Stored", schema::<HoldingsImported>)],
+    problems: &[(400, &["TAX_BATCH_SIZE"]), (400, IdNumberError::CODES)],
+    ..Operation::NEW
+};
 
 fn parse_id(field: String, text: &str) -> Result<IdNumber, TaxError> {
     IdNumber::parse(text).map_err(|error| TaxError::IdNumber { field, error })
@@ -66,7 +105,7 @@ pub async fn put(
     let (parts, body) = req.into_parts();
     let request: HoldingsRequest = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     save(ctx, db, &caller.audit_actor(), &[(id, request.holdings)]).await?;
-    Ok(json(ctx, 200, &ImportAnswer { imported: 1 }))
+    Ok(json(ctx, 200, &HoldingsImported { imported: 1 }))
 }
 
 /// `POST /registry/holdings`: a batch, all or nothing.
@@ -90,7 +129,7 @@ pub async fn batch(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer
     Ok(json(
         ctx,
         200,
-        &ImportAnswer {
+        &HoldingsImported {
             imported: persons.len(),
         },
     ))

@@ -103,3 +103,17 @@ async fn the_tax_authority_is_configuration() {
     }
     t.app.shutdown().await;
 }
+
+/// Found by Schemathesis's kind of input (issue 19): an officer could name a contract
+/// account holding a NUL, which PostgreSQL text cannot store (a 500 there). An account
+/// is a user's subject, checked at the edge.
+#[tokio::test]
+async fn an_account_that_is_no_subject_is_refused_not_a_server_error() {
+    let t = start().await;
+    let mut c = contract(UNKNOWN_UNIT, "89.50", &[]);
+    c["seller"]["account"] = json!("seller\u{0}1");
+    let (status, v) = t.assess(&officer(), &c).await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(v["code"], "TAX_FIELD_INVALID");
+    assert_eq!(t.count("SELECT COUNT(*) FROM tax_assessments").await, 0);
+}

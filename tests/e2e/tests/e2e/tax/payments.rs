@@ -278,3 +278,18 @@ async fn a_record_the_registry_never_takes_is_given_up_with_an_alarm_after_the_l
     );
     t.app.shutdown().await;
 }
+
+/// Found by Schemathesis's kind of input (issue 19): a transaction id holding a NUL
+/// cannot be stored in PostgreSQL text, and was a 500 there. It is refused at the edge.
+#[tokio::test]
+async fn a_transaction_id_with_a_nul_is_refused_not_a_server_error() {
+    let t = start().await;
+    let (status, v) = t
+        .confirm(
+            &json!({ "transaction_id": "TXN\u{0}1", "assessment_id": "01J00000000000000000000000", "amount_fen": 100 }),
+            CHANNEL_SECRET,
+        )
+        .await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(v["code"], "TAX_FIELD_INVALID");
+}

@@ -490,3 +490,26 @@ async fn concurrent_matching_and_attribute_writes_all_succeed() {
     t.run_match(&key).await;
     assert_eq!(t.run_match(&key).await["remaining"], 0);
 }
+
+/// Found by Schemathesis's kind of input (issue 19): a catalogue version holding a NUL
+/// cannot be stored in PostgreSQL text, and was a 500 there. The catalogue's rules
+/// refuse it (and a policy id that savings could not name).
+#[tokio::test]
+async fn a_catalogue_version_with_a_nul_is_refused_not_a_server_error() {
+    let t = start().await;
+    let key = t.agency_key(7, "tax:policy").await;
+    let (status, v) = t
+        .publish(&key, &CATALOGUE.replace("e2e-2026-01", "e2e\\u0000"))
+        .await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["code"], "POLICY_CATALOGUE_VERSION_INVALID");
+    let (status, v) = t
+        .publish(&key, &CATALOGUE.replace("\"EMP-01\"", "\"EMP\\u000001\""))
+        .await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["code"], "POLICY_ID_INVALID");
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM tax_policy_catalogues").await,
+        0
+    );
+}

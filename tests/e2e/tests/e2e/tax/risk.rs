@@ -110,3 +110,30 @@ async fn screening_flags_relatives_refunds_and_certificates_for_officers() {
     assert_eq!(status, 403);
     t.app.shutdown().await;
 }
+
+/// Found by Schemathesis's kind of input (issue 19): a record id holding a NUL cannot be
+/// stored in PostgreSQL text, and was a 500 there. It is refused at the edge.
+#[tokio::test]
+async fn a_record_id_with_a_nul_is_refused_not_a_server_error() {
+    let t = start().await;
+    let risk = t.agency_key(5, "tax:risk").await;
+    let reported = json!({
+        "certificates": [{ "certificate_id": "C\u{0}1", "transfer_id": "T-1", "issued_on": "2026-03-06" }],
+    });
+    let (status, v) = body(
+        t.post("/api/tax/risk/records")
+            .header("x-api-key", &risk)
+            .json(&reported)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(v["code"], "TAX_FIELD_INVALID");
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM tax_risk_inputs").await,
+        0,
+        "nothing stored"
+    );
+}
