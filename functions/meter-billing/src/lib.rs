@@ -15,5 +15,5 @@ use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(req: Request) -> impl IntoResponse {
-    yingshang_kit::router::serve(api::BASE_PATH, api::ROUTES, req).await
+    yingshang_kit::router::serve_api(&api::API, req).await
 }

@@ -15,7 +15,7 @@ use super::session::{EndReason, Session, SessionState};
 use super::tariff::TariffPlan;
 
 /// What the socket must do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Keep (or put) the relay on.
@@ -30,7 +30,7 @@ pub enum Command {
 }
 
 /// What the billing step made of a reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ReadingOutcome {
     /// The session is not active; nothing was billed.

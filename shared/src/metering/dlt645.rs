@@ -123,6 +123,24 @@ pub enum FrameError {
 }
 
 impl FrameError {
+    /// Every code [`FrameError::code`] answers (for the API's documents).
+    pub const CODES: &'static [&'static str] = &[
+        "METER_FRAME_BAD_HEX",
+        "METER_FRAME_TOO_SHORT",
+        "METER_FRAME_BAD_START",
+        "METER_FRAME_BAD_END",
+        "METER_FRAME_LENGTH_MISMATCH",
+        "METER_FRAME_BAD_CHECKSUM",
+        "METER_FRAME_BAD_ADDRESS",
+        "METER_FRAME_WRONG_ADDRESS",
+        "METER_FRAME_ERROR_REPLY",
+        "METER_FRAME_UNEXPECTED_CONTROL",
+        "METER_FRAME_UNKNOWN_DI",
+        "METER_FRAME_BAD_DATA_LENGTH",
+        "METER_FRAME_BAD_BCD",
+        "METER_FRAME_VALUE_OUT_OF_RANGE",
+    ];
+
     /// A stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

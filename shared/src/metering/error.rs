@@ -80,6 +80,22 @@ pub enum MeteringInputError {
 }
 
 impl MeteringInputError {
+    /// Every code [`MeteringInputError::code`] answers (for the API's documents).
+    pub const CODES: &'static [&'static str] = &[
+        "METER_ID_INVALID",
+        "METER_SITE_ID_INVALID",
+        "METER_PRICE_INVALID",
+        "METER_SCHEDULE_SPAN_INVALID",
+        "METER_SCHEDULE_OVERLAP",
+        "METER_SCHEDULE_MONTHS_INVALID",
+        "METER_TARIFF_PLAN_EMPTY",
+        "METER_TARIFF_PLAN_UNORDERED",
+        "METER_MODEL_PLAN_EMPTY",
+        "METER_MODEL_PLAN_UNORDERED",
+        "METER_THRESHOLD_INVALID",
+        "METER_DATE_OUT_OF_RANGE",
+    ];
+
     /// A stable machine code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -162,6 +178,10 @@ pub enum ReadingError {
 }
 
 impl ReadingError {
+    /// Every code [`ReadingError::code`] answers (for the API's documents).
+    pub const CODES: &'static [&'static str] =
+        &["METER_READING_IN_FUTURE", "METER_READING_DATE_OUT_OF_RANGE"];
+
     /// A stable machine code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -209,6 +229,142 @@ mod tests {
         assert_eq!(e.code(), "METER_DATE_OUT_OF_RANGE");
         assert!(e.message_zh().contains("1900至2100"));
         assert!(e.message_en().contains("1900-2100"));
+    }
+
+    /// Every variant of the power API's core errors, by hand: the exhaustive matches
+    /// below stop compiling when a variant is added, until it is listed here.
+    #[test]
+    fn the_metering_error_code_lists_are_complete() {
+        use crate::metering::{FrameError, SessionError};
+        fn distinct(list: &[&str]) {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), list.len());
+        }
+        let inputs = [
+            MeteringInputError::MeterIdInvalid { input: "1".into() },
+            MeteringInputError::SiteIdInvalid { input: "".into() },
+            MeteringInputError::PriceInvalid { input: "x".into() },
+            MeteringInputError::ScheduleSpanInvalid {
+                start_min: 5,
+                end_min: 1,
+            },
+            MeteringInputError::ScheduleOverlap { at_min: 1 },
+            MeteringInputError::ScheduleMonthsInvalid { count: 1 },
+            MeteringInputError::TariffPlanEmpty,
+            MeteringInputError::TariffPlanUnordered { at: "t".into() },
+            MeteringInputError::ModelPlanEmpty,
+            MeteringInputError::ModelPlanUnordered { at: "t".into() },
+            MeteringInputError::ThresholdInvalid {
+                field: "f",
+                why: "w",
+            },
+            MeteringInputError::DateOutOfRange {
+                field: "f",
+                at: "t".into(),
+            },
+        ];
+        for e in &inputs {
+            match e {
+                MeteringInputError::MeterIdInvalid { .. }
+                | MeteringInputError::SiteIdInvalid { .. }
+                | MeteringInputError::PriceInvalid { .. }
+                | MeteringInputError::ScheduleSpanInvalid { .. }
+                | MeteringInputError::ScheduleOverlap { .. }
+                | MeteringInputError::ScheduleMonthsInvalid { .. }
+                | MeteringInputError::TariffPlanEmpty
+                | MeteringInputError::TariffPlanUnordered { .. }
+                | MeteringInputError::ModelPlanEmpty
+                | MeteringInputError::ModelPlanUnordered { .. }
+                | MeteringInputError::ThresholdInvalid { .. }
+                | MeteringInputError::DateOutOfRange { .. } => {}
+            }
+            assert!(
+                MeteringInputError::CODES.contains(&e.code()),
+                "{}",
+                e.code()
+            );
+        }
+        assert_eq!(inputs.len(), MeteringInputError::CODES.len());
+        let readings = [
+            ReadingError::InFuture { seq: 1, ahead_s: 1 },
+            ReadingError::DateOutOfRange { seq: 1, year: 1 },
+        ];
+        for e in &readings {
+            match e {
+                ReadingError::InFuture { .. } | ReadingError::DateOutOfRange { .. } => {}
+            }
+            assert!(ReadingError::CODES.contains(&e.code()), "{}", e.code());
+        }
+        assert_eq!(readings.len(), ReadingError::CODES.len());
+        let sessions = [
+            SessionError::PrepaidOutOfRange { fen: 0 },
+            SessionError::NotAwaitingPayment,
+            SessionError::NeverPaid,
+        ];
+        for e in &sessions {
+            match e {
+                SessionError::PrepaidOutOfRange { .. }
+                | SessionError::NotAwaitingPayment
+                | SessionError::NeverPaid => {}
+            }
+            assert!(SessionError::CODES.contains(&e.code()), "{}", e.code());
+        }
+        assert_eq!(sessions.len(), SessionError::CODES.len());
+        let frames = [
+            FrameError::BadHex,
+            FrameError::TooShort { len: 1 },
+            FrameError::BadStart,
+            FrameError::BadEnd,
+            FrameError::LengthMismatch {
+                declared: 1,
+                present: 2,
+            },
+            FrameError::BadChecksum {
+                computed: 1,
+                found: 2,
+            },
+            FrameError::BadAddress,
+            FrameError::WrongAddress {
+                expected: "a".into(),
+                found: "b".into(),
+            },
+            FrameError::ErrorReply { status: 1 },
+            FrameError::UnexpectedControl { control: 1 },
+            FrameError::UnknownDataId { di: 1 },
+            FrameError::BadDataLength { len: 1 },
+            FrameError::BadBcd,
+            FrameError::ValueOutOfRange,
+        ];
+        for e in &frames {
+            match e {
+                FrameError::BadHex
+                | FrameError::TooShort { .. }
+                | FrameError::BadStart
+                | FrameError::BadEnd
+                | FrameError::LengthMismatch { .. }
+                | FrameError::BadChecksum { .. }
+                | FrameError::BadAddress
+                | FrameError::WrongAddress { .. }
+                | FrameError::ErrorReply { .. }
+                | FrameError::UnexpectedControl { .. }
+                | FrameError::UnknownDataId { .. }
+                | FrameError::BadDataLength { .. }
+                | FrameError::BadBcd
+                | FrameError::ValueOutOfRange => {}
+            }
+            assert!(FrameError::CODES.contains(&e.code()), "{}", e.code());
+        }
+        assert_eq!(frames.len(), FrameError::CODES.len());
+        for list in [
+            MeteringInputError::CODES,
+            ReadingError::CODES,
+            SessionError::CODES,
+            FrameError::CODES,
+        ] {
+            distinct(list);
+        }
     }
 
     #[test]

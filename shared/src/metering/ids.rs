@@ -104,6 +104,12 @@ impl SiteId {
     }
 }
 
+crate::openapi::json_schema_of!(SiteId, "SiteId", {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9_-]{1,64}$",
+    "description": "A site: 1-64 letters, digits, '-' or '_'. 站点编号。"
+});
+
 impl TryFrom<String> for SiteId {
     type Error = MeteringInputError;
     fn try_from(value: String) -> Result<Self, Self::Error> {

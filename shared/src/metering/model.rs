@@ -8,7 +8,19 @@ use super::quantity::{DeciCelsius, DeciVolt, MilliAmp, Watt};
 
 /// The eight protections. The seed names over-voltage, over-current, over-temperature
 /// and short circuit; the other four are the domain note's assumptions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Protection {
     /// 过压: supply voltage above the upper limit.
@@ -74,7 +86,7 @@ impl Protection {
 /// The thresholds of a socket model as configured (the serialised shape of
 /// [`SocketModel`]). Limits on voltage are the permitted band; every other setting
 /// trips at or beyond its value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SocketModelSpec {
     /// The model's name.
     pub name: String,
@@ -131,7 +143,7 @@ impl SocketModelSpec {
 }
 
 /// A checked socket model: thresholds that are consistent with each other.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "SocketModelSpec", into = "SocketModelSpec")]
 pub struct SocketModel(SocketModelSpec);
 

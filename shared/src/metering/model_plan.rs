@@ -10,17 +10,18 @@ use super::model::SocketModel;
 use super::plausibility::within_years;
 
 /// A socket model and the instant from which it is in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ModelVersion {
-    /// In force from this instant until the next version's.
+    /// In force from this instant until the next version's (RFC 3339, years 1900–2100).
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub effective_from: OffsetDateTime,
     /// The thresholds.
     pub model: SocketModel,
 }
 
 /// Dated model versions, oldest first; the first also covers anything earlier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "Vec<ModelVersion>", into = "Vec<ModelVersion>")]
 pub struct ModelPlan {
     versions: Vec<ModelVersion>,

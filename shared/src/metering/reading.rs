@@ -7,7 +7,7 @@ use super::model::Protection;
 use super::quantity::{DeciCelsius, DeciVolt, MilliAmp, Watt, Wh};
 
 /// The state of the socket's relay as reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RelayState {
     /// Closed: power flows.
@@ -17,7 +17,7 @@ pub enum RelayState {
 }
 
 /// Something the device itself reports with a reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DeviceEvent {
     /// The device's own protection tripped (it has already opened its relay).
@@ -35,12 +35,13 @@ pub enum DeviceEvent {
 }
 
 /// One reading from a socket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reading {
     /// The device's sequence number; strictly increases for new readings.
     pub seq: u64,
-    /// The device's timestamp.
+    /// The device's timestamp (RFC 3339).
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub at: OffsetDateTime,
     /// The cumulative forward active energy register.
     pub register: Wh,

@@ -17,7 +17,19 @@ use crate::money::Fen;
 pub const MAX_PREPAID: Fen = Fen(1_000_000);
 
 /// Why a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EndReason {
     /// The customer stopped (in WeChat or with the socket's button).
@@ -133,6 +145,13 @@ pub enum SessionError {
 }
 
 impl SessionError {
+    /// Every code [`SessionError::code`] answers (for the API's documents).
+    pub const CODES: &'static [&'static str] = &[
+        "METER_PREPAID_OUT_OF_RANGE",
+        "METER_SESSION_NOT_AWAITING_PAYMENT",
+        "METER_SESSION_NEVER_PAID",
+    ];
+
     /// A stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -22,11 +22,12 @@ pub struct ClosedSession {
 }
 
 /// One site's day (China local date of each session's end).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DailyStatement {
     /// The site.
     pub site: SiteId,
-    /// The local day.
+    /// The local day, as `[year, day of the year]` (the day's serde form).
+    #[schemars(with = "(i32, u16)")]
     pub day: Date,
     /// Sessions that ended that day.
     pub uses: u32,

@@ -16,7 +16,19 @@ const NANOS_PER_MIN: i64 = 60_000_000_000;
 const MINUTES_PER_DAY: u16 = 1440;
 
 /// A time-of-use period (尖峰 / 高峰 / 平段 / 低谷).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     /// 低谷: valley.
@@ -30,7 +42,7 @@ pub enum Period {
 }
 
 /// The price of each period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PeriodPrices {
     /// Critical-peak price.
     pub critical: PricePerKwh,
@@ -69,7 +81,7 @@ impl PeriodPrices {
 }
 
 /// One span of a day in a period, in minutes after local midnight, `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PeriodSpan {
     /// Start, minutes after local midnight (0–1439).
     pub start_min: u16,
@@ -80,7 +92,7 @@ pub struct PeriodSpan {
 }
 
 /// The periods of one day: non-overlapping spans; minutes not covered are flat.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "Vec<PeriodSpan>", into = "Vec<PeriodSpan>")]
 pub struct DaySchedule {
     spans: Vec<PeriodSpan>,
@@ -162,7 +174,7 @@ impl From<DaySchedule> for Vec<PeriodSpan> {
 }
 
 /// A time-of-use tariff: period prices and one day schedule per month (January first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "TouTariffSpec", into = "TouTariffSpec")]
 pub struct TouTariff {
     prices: PeriodPrices,
@@ -170,7 +182,7 @@ pub struct TouTariff {
 }
 
 /// The serialised shape of a [`TouTariff`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TouTariffSpec {
     /// Prices per period.
     pub prices: PeriodPrices,
@@ -220,7 +232,7 @@ impl From<TouTariff> for TouTariffSpec {
 }
 
 /// A tariff: one price all day, or time-of-use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Tariff {
     /// One price at all times.
@@ -253,10 +265,11 @@ impl Tariff {
 }
 
 /// A tariff and the instant from which it is in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TariffVersion {
-    /// In force from this instant until the next version's.
+    /// In force from this instant until the next version's (RFC 3339, years 1900–2100).
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub effective_from: OffsetDateTime,
     /// The tariff.
     pub tariff: Tariff,
@@ -265,7 +278,7 @@ pub struct TariffVersion {
 /// Dated tariff versions. The version in force at an instant is the latest whose
 /// `effective_from` is not after it; the first version also covers anything earlier
 /// (a plan always has a price).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "Vec<TariffVersion>", into = "Vec<TariffVersion>")]
 pub struct TariffPlan {
     versions: Vec<TariffVersion>,

@@ -5,7 +5,9 @@
 use crate::store::SocketRecord;
 use crate::store::outbox::RefundState;
 use crate::store::sessions::SessionRecord;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use time::OffsetDateTime;
 use yingshang_core::metering::{
     Command, EndReason, ModelPlan, Period, SessionState, Settlement, TariffPlan,
@@ -14,15 +16,24 @@ use yingshang_core::money::Fen;
 use yingshang_kit::clock::{from_unix_ms, rfc3339};
 
 /// `PUT /sites/{id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteRequest {
     /// The site's name, e.g. "许昌夜市".
     pub name: String,
 }
 
+/// A site as saved: its id and name.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SiteView {
+    /// The id.
+    pub site_id: String,
+    /// The name.
+    pub name: String,
+}
+
 /// `PUT /sockets/{id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SocketRequest {
     /// The site it stands at.
@@ -40,7 +51,7 @@ pub struct SocketRequest {
 }
 
 /// The price in force.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct PriceView {
     /// The period (flat for a flat tariff).
     pub period: Period,
@@ -51,7 +62,7 @@ pub struct PriceView {
 }
 
 /// A socket as anyone may see it: status and price, never the secret.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SocketView {
     /// The id.
     pub socket_id: String,
@@ -60,6 +71,7 @@ pub struct SocketView {
     /// Its meter.
     pub meter_id: String,
     /// `available` or `in_use`.
+    #[schemars(extend("enum" = ["available", "in_use"]))]
     pub status: &'static str,
     /// The price now.
     pub price: PriceView,
@@ -94,7 +106,7 @@ impl SocketView {
 }
 
 /// `POST /sessions`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionRequest {
     /// The socket scanned.
@@ -104,7 +116,7 @@ pub struct CreateSessionRequest {
 }
 
 /// `POST /payments/confirmations`, from the payment channel.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct ConfirmationRequest {
     /// The channel's transaction id (idempotency key).
     pub transaction_id: String,
@@ -115,7 +127,7 @@ pub struct ConfirmationRequest {
 }
 
 /// What to pay for a created session.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct PaymentDue {
     /// The amount, in fen.
     pub amount_fen: i64,
@@ -124,9 +136,10 @@ pub struct PaymentDue {
 }
 
 /// A session's refund as the customer sees it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RefundView {
-    /// `pending` or `delivered`.
+    /// `pending`, `delivered`, or `failed` (given up after the last try).
+    #[schemars(extend("enum" = ["pending", "delivered", "failed"]))]
     pub status: String,
     /// The amount, in fen.
     pub amount_fen: i64,
@@ -148,13 +161,14 @@ impl From<RefundState> for RefundView {
 }
 
 /// A session for its customer: usage, cost and balance.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SessionView {
     /// The id.
     pub session_id: String,
     /// The socket.
     pub socket_id: String,
     /// created | active | ended | cancelled.
+    #[schemars(extend("enum" = ["created", "active", "ended", "cancelled"]))]
     pub status: String,
     /// What the socket is told to do.
     #[serde(flatten)]
@@ -220,5 +234,23 @@ impl SessionView {
             activated_at: s.activated_at().map(rfc3339),
             ended_at: s.ended_at().map(rfc3339),
         }
+    }
+}
+
+/// The `Idempotency-Key` header's schema: 1–255 visible ASCII characters (the core's
+/// `IdempotencyKey`).
+pub struct IdempotencyKeyHeader;
+
+impl JsonSchema for IdempotencyKeyHeader {
+    fn schema_name() -> Cow<'static, str> {
+        "IdempotencyKey".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"})
     }
 }

@@ -3,14 +3,16 @@
 
 use super::error::PowerError;
 use super::sessions::save_settled;
-use super::{SCOPE_REPORTS, SCOPE_SWEEP, agency_of, own_record, query_param};
+use super::{EXAMPLE_SITE, SCOPE_REPORTS, SCOPE_SWEEP, agency_of, own_record, query_param};
 use crate::store::outbox;
 use crate::store::sessions::{self, status_of};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::{Date, Duration, OffsetDateTime, Time};
 use yingshang_core::calendar::{CHINA_STANDARD_TIME as CHINA, IsoDate, iso};
-use yingshang_core::metering::{ClosedSession, SiteId, StaleRule};
+use yingshang_core::metering::{ClosedSession, DailyStatement, SiteId, StaleRule};
+use yingshang_core::openapi::{Caller, Content, Operation, Param, Reply, schema};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::guard;
 use yingshang_kit::responses::json;
@@ -23,7 +25,7 @@ pub const DEFAULT_STALE_AFTER_S: u32 = 900;
 const SWEEP_LIMIT: i64 = 200;
 
 /// `POST /sessions/close-stale` body (optional).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SweepRequest {
     /// Seconds without a reading after which an active session is stale.
@@ -31,12 +33,108 @@ struct SweepRequest {
     after_s: Option<u32>,
 }
 
-#[derive(Debug, Serialize)]
+/// What a sweep did.
+#[derive(Debug, Serialize, JsonSchema)]
 struct SweepAnswer {
+    /// The threshold used, in seconds.
     after_s: u32,
+    /// The sessions closed.
     closed: Vec<String>,
+    /// Device nonces past their window, deleted.
     nonces_pruned: u64,
 }
+
+/// What `POST /statements/daily` answers.
+#[derive(Debug, Serialize, JsonSchema)]
+struct DailyAnswer {
+    /// The local day computed (`YYYY-MM-DD`).
+    date: String,
+    /// Statements computed for every site.
+    computed: usize,
+    /// Those of the caller's agency's own sites.
+    statements: Vec<DailyStatement>,
+}
+
+/// A site's stored statements.
+#[derive(Debug, Serialize, JsonSchema)]
+struct SiteStatements {
+    /// The site.
+    site_id: String,
+    /// Its name.
+    name: String,
+    /// The first day (`YYYY-MM-DD`).
+    from: String,
+    /// The last day (`YYYY-MM-DD`).
+    to: String,
+    /// One per day with sessions, oldest first.
+    statements: Vec<DailyStatement>,
+}
+
+/// `POST /sessions/close-stale`'s description.
+pub const CLOSE_STALE_DOC: Operation = Operation {
+    id: "closeStaleSessions",
+    summary: "Close active sessions with no reading for a while, and refund the rest (a schedule calls it)",
+    description: "关闭超过阈值（默认900秒）未收到读数的用电订单，按最后读数结算并退还余额（定时任务调用）；\
+                  请求体可省略。",
+    caller: Caller::Agency(SCOPE_SWEEP),
+    body: Content::Json(schema::<SweepRequest>),
+    body_example: Some(r#"{"after_s": 900}"#),
+    replies: &[Reply::json(
+        200,
+        "The sessions closed",
+        schema::<SweepAnswer>,
+    )],
+    problems: &[(409, &["METER_CONTENDED"])],
+    ..Operation::NEW
+};
+
+/// `POST /statements/daily`'s description.
+pub const DAILY_DOC: Operation = Operation {
+    id: "computeDailyStatements",
+    summary: "Compute every site's statement for a day; answers the caller's own sites' (a schedule calls it)",
+    description: "计算某日（默认中国时间昨日）全部站点的日报表，仅返回调用机构本身站点的报表。",
+    caller: Caller::Agency(SCOPE_REPORTS),
+    params: &[Param::query(
+        "date",
+        "The local day, YYYY-MM-DD (default: yesterday in China). 日期。",
+        schema::<yingshang_core::calendar::IsoDate>,
+    )
+    .example("2026-12-03")],
+    replies: &[Reply::json(200, "The statements", schema::<DailyAnswer>)],
+    problems: &[
+        (400, &["METER_DATE_INVALID"]),
+        (403, &["METER_NOT_OPERATOR"]),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /sites/{site_id}/statements`'s description.
+pub const SITE_STATEMENTS_DOC: Operation = Operation {
+    id: "getSiteStatements",
+    summary: "A site's daily statements between two days (its operator agency only)",
+    description: "查询站点的日报表（含起止日，默认最近30天），仅限站点所属运营机构。",
+    caller: Caller::Agency(SCOPE_REPORTS),
+    params: &[
+        Param::path("site_id", "The site's id. 站点编号。", schema::<String>).example(EXAMPLE_SITE),
+        Param::query(
+            "from",
+            "The first day, YYYY-MM-DD (default: 30 days ago). 起始日期。",
+            schema::<yingshang_core::calendar::IsoDate>,
+        ),
+        Param::query(
+            "to",
+            "The last day, YYYY-MM-DD, not before `from` (default: today). 截止日期。",
+            schema::<yingshang_core::calendar::IsoDate>,
+        ),
+    ],
+    replies: &[Reply::json(200, "The statements", schema::<SiteStatements>)],
+    problems: &[
+        (400, &["METER_SITE_ID_INVALID", "METER_DATE_INVALID"]),
+        (403, &["METER_NOT_OPERATOR"]),
+        (404, &["METER_SITE_NOT_FOUND"]),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /sessions/close-stale`: closes active sessions with no reading for the
 /// threshold, billed to their last reading, the rest refunded. "No reading" is by the
@@ -145,16 +243,19 @@ pub async fn daily_statements(
     let own = crate::store::sites_of_agency(db, agency)
         .await
         .map_err(|e| ctx.internal("loading the caller's sites", e))?;
-    let shown: Vec<_> = statements
-        .iter()
+    let computed = statements.len();
+    let shown: Vec<DailyStatement> = statements
+        .into_iter()
         .filter(|st| own.iter().any(|s| s == st.site.as_str()))
         .collect();
     Ok(json(
         ctx,
         200,
-        &serde_json::json!({
-            "date": day_text, "computed": statements.len(), "statements": shown,
-        }),
+        &DailyAnswer {
+            date: day_text,
+            computed,
+            statements: shown,
+        },
     ))
 }
 
@@ -194,9 +295,12 @@ pub async fn site_statements(
     Ok(json(
         ctx,
         200,
-        &serde_json::json!({
-            "site_id": site.as_str(), "name": found.name,
-            "from": iso(from), "to": iso(to), "statements": rows,
-        }),
+        &SiteStatements {
+            site_id: site.as_str().to_owned(),
+            name: found.name,
+            from: iso(from),
+            to: iso(to),
+            statements: rows,
+        },
     ))
 }

@@ -20,6 +20,8 @@
 //! Sites and sockets belong to the operator agency that created them (the agency of
 //! the API key; the bootstrap key is the agency `bootstrap`): only that agency may
 //! change them or read their statements.
+//!
+//! `GET /openapi.json` (public) describes every route: [`API`].
 mod dto;
 mod error;
 mod jobs;
@@ -29,13 +31,14 @@ mod refunds;
 mod sessions;
 
 use error::PowerError;
+use yingshang_core::openapi::Info;
 use yingshang_core::problem::ApiError;
 use yingshang_core::query::param as query_param;
 use yingshang_core::security::Principal;
 use yingshang_kit::RequestContext;
 use yingshang_kit::context::path_and_query;
 use yingshang_kit::route;
-use yingshang_kit::router::Route;
+use yingshang_kit::router::{Api, Route};
 use yingshang_kit::tx::TxError;
 
 /// Where the routes live.
@@ -49,22 +52,45 @@ pub const SCOPE_REFUNDS: &str = "power:refunds";
 /// Daily statements.
 pub const SCOPE_REPORTS: &str = "power:reports";
 
+/// The demo site the examples name (the e2e tests set it up).
+pub(crate) const EXAMPLE_SITE: &str = "xuchang-night-market";
+/// The demo socket the examples name, with its meter.
+pub(crate) const EXAMPLE_SOCKET: &str = "night-market-a-01";
+/// The demo socket's meter (also the device id that signs its readings).
+pub(crate) const EXAMPLE_METER: &str = "123456789012";
+
+/// The function as described: its OpenAPI document is served at
+/// `GET /api/power/openapi.json`.
+pub const API: Api = Api {
+    base: BASE_PATH,
+    info: Info {
+        title: "Yingshang shared power API · 共享电源",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Shared power sockets: operators set up sites and sockets; a customer prepays, \
+                      the payment channel's signed confirmation switches the socket on; the meter posts \
+                      signed readings, billed exactly and checked against eight protections; the unused \
+                      prepay is refunded. 共享电源·扫码用电：运营方配置站点与插座，用户预付，支付渠道签名确认后通电，\
+                      电表签名上报读数并精确计费、八项保护，结束后退还余额。",
+    },
+    routes: ROUTES,
+};
+
 /// The route table.
 pub const ROUTES: &[Route] = &[
-    route!(PUT "/sites/{site_id}" => |c| operator::put_site(c.ctx, c.db, c.req, c.params.get("site_id"))),
-    route!(GET "/sites/{site_id}/statements" => |c| jobs::site_statements(c.ctx, c.db, c.req, c.params.get("site_id"))),
-    route!(GET "/sockets/{socket_id}" => |c| operator::socket_status(c.ctx, c.db, c.params.get("socket_id"))),
-    route!(PUT "/sockets/{socket_id}" => |c| operator::put_socket(c.ctx, c.db, c.req, c.params.get("socket_id"))),
-    route!(POST "/sessions" => |c| sessions::create(c.ctx, c.db, c.req)),
-    route!(GET "/sessions/{id}" => |c| sessions::show(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/sessions/{id}/stop" => |c| sessions::stop(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/sessions/close-stale" => |c| jobs::close_stale(c.ctx, c.db, c.req)),
-    route!(POST "/payments/confirmations" => |c| sessions::confirm_payment(c.ctx, c.db, c.req)),
-    route!(POST "/meters/{meter_id}/readings" => |c| readings::post(c.ctx, c.db, c.req, c.params.get("meter_id"))),
-    route!(POST "/refunds/dispatch" => |c| refunds::dispatch(c.ctx, c.db, c.req)),
-    route!(POST "/statements/daily" => |c| jobs::daily_statements(c.ctx, c.db, c.req)),
+    route!(PUT "/sites/{site_id}", operator::PUT_SITE_DOC => |c| operator::put_site(c.ctx, c.db, c.req, c.params.get("site_id"))),
+    route!(GET "/sites/{site_id}/statements", jobs::SITE_STATEMENTS_DOC => |c| jobs::site_statements(c.ctx, c.db, c.req, c.params.get("site_id"))),
+    route!(GET "/sockets/{socket_id}", operator::SOCKET_STATUS_DOC => |c| operator::socket_status(c.ctx, c.db, c.params.get("socket_id"))),
+    route!(PUT "/sockets/{socket_id}", operator::PUT_SOCKET_DOC => |c| operator::put_socket(c.ctx, c.db, c.req, c.params.get("socket_id"))),
+    route!(POST "/sessions", sessions::CREATE_DOC => |c| sessions::create(c.ctx, c.db, c.req)),
+    route!(GET "/sessions/{id}", sessions::SHOW_DOC => |c| sessions::show(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/sessions/{id}/stop", sessions::STOP_DOC => |c| sessions::stop(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/sessions/close-stale", jobs::CLOSE_STALE_DOC => |c| jobs::close_stale(c.ctx, c.db, c.req)),
+    route!(POST "/payments/confirmations", sessions::CONFIRM_DOC => |c| sessions::confirm_payment(c.ctx, c.db, c.req)),
+    route!(POST "/meters/{meter_id}/readings", readings::POST_DOC => |c| readings::post(c.ctx, c.db, c.req, c.params.get("meter_id"))),
+    route!(POST "/refunds/dispatch", refunds::DISPATCH_DOC => |c| refunds::dispatch(c.ctx, c.db, c.req)),
+    route!(POST "/statements/daily", jobs::DAILY_DOC => |c| jobs::daily_statements(c.ctx, c.db, c.req)),
     // The platform's idempotency records expire on every function's schedule.
-    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
+    route!(POST "/idempotency/expire", yingshang_kit::idempotency::EXPIRE_DOC => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];
 
 /// The agency an agency-key caller acts for (`None` for any other caller, which the

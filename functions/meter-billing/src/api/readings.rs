@@ -5,9 +5,10 @@
 
 use super::error::PowerError;
 use super::sessions::save_settled;
-use super::{contended, path_and_query};
+use super::{EXAMPLE_METER, contended, path_and_query};
 use crate::store::sessions::{self, SessionRecord, status_of};
 use crate::store::{self, SocketRecord};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::OffsetDateTime;
@@ -16,6 +17,7 @@ use yingshang_core::metering::{
     SessionState, apply_batch_dated, check_times, command_for, decode_energy_reply,
 };
 use yingshang_core::metering::{DeciCelsius, DeciVolt, MilliAmp, Watt};
+use yingshang_core::openapi::{Caller, Content, Operation, Param, Reply, schema};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body};
 use yingshang_kit::device;
 use yingshang_kit::ids::ulid;
@@ -27,19 +29,23 @@ use yingshang_kit::{Answer, Db, Failure, RequestContext};
 pub const MAX_BATCH: usize = 500;
 
 /// A batch of readings buffered while offline.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Batch {
+    /// 1 to 500 readings.
+    #[schemars(length(min = 1, max = 500))]
     readings: Vec<Reading>,
 }
 
 /// A reading whose energy register comes as a DL/T 645 reply frame (hex) from the
 /// meter; the data unit adds what it measured itself.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FrameReading {
     seq: u64,
+    /// The device's timestamp (RFC 3339).
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     at: OffsetDateTime,
     /// The meter's reply to "total forward active energy" (control 0x91), hex.
     frame: String,
@@ -53,8 +59,20 @@ struct FrameReading {
     events: Vec<DeviceEvent>,
 }
 
+/// What a meter posts: one reading, a batch buffered while offline, or a reading
+/// whose register is a DL/T 645 reply frame (the three are told apart by their
+/// `readings` and `frame` fields). Only a schema: `parse_readings` reads the body.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ReadingsBody {
+    Batch(Batch),
+    Frame(FrameReading),
+    One(Reading),
+}
+
 /// The answer to the device.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 struct ReadingsAnswer {
     meter_id: String,
     session_id: Option<String>,
@@ -67,7 +85,7 @@ struct ReadingsAnswer {
     balance_fen: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 struct SeqOutcome {
     seq: u64,
     #[serde(flatten)]
@@ -120,6 +138,57 @@ fn outcome_code(o: &ReadingOutcome) -> &'static str {
         ReadingOutcome::Charged { .. } => "charged",
     }
 }
+
+/// The frame problems that are the request's fault (400); a meter's error reply is 422.
+const FRAME_400: &[&str] = &[
+    "METER_FRAME_BAD_HEX",
+    "METER_FRAME_TOO_SHORT",
+    "METER_FRAME_BAD_START",
+    "METER_FRAME_BAD_END",
+    "METER_FRAME_LENGTH_MISMATCH",
+    "METER_FRAME_BAD_CHECKSUM",
+    "METER_FRAME_BAD_ADDRESS",
+    "METER_FRAME_WRONG_ADDRESS",
+    "METER_FRAME_UNEXPECTED_CONTROL",
+    "METER_FRAME_UNKNOWN_DI",
+    "METER_FRAME_BAD_DATA_LENGTH",
+    "METER_FRAME_BAD_BCD",
+    "METER_FRAME_VALUE_OUT_OF_RANGE",
+];
+
+/// `POST /meters/{meter_id}/readings`'s description.
+pub const POST_DOC: Operation = Operation {
+    id: "postReadings",
+    summary: "A meter posts signed readings (one, a batch, or a DL/T 645 frame); the answer is its command",
+    description: "电表签名上报读数（单条、离线批量或 DL/T 645 应答帧），按有效电价精确计费并检查八项保护；\
+                  应答告知设备保持通电、保持断电或断电及原因。读数时间不得超前服务器5分钟，且须在1900至2100年间。",
+    caller: Caller::Device,
+    params: &[Param::path(
+        "meter_id",
+        "The meter's id (12 digits, its DL/T 645 address); the signing device must be this meter. 电表地址。",
+        schema::<String>,
+    )
+    .example(EXAMPLE_METER)],
+    body: Content::Json(schema::<ReadingsBody>),
+    body_example: Some(
+        r#"{"seq": 1, "at": "2026-01-01T12:00:00+08:00", "register": 1000, "voltage": 2200,
+            "current": 2000, "power": 440, "temperature": 300, "residual": 0, "relay": "on",
+            "events": []}"#,
+    ),
+    replies: &[Reply::json(
+        200,
+        "What the socket must do, and each reading's outcome",
+        schema::<ReadingsAnswer>,
+    )],
+    problems: &[
+        (400, &["METER_BATCH_SIZE", "METER_READING_DATE_OUT_OF_RANGE"]),
+        (400, FRAME_400),
+        (404, &["METER_SOCKET_NOT_FOUND"]),
+        (409, &["METER_CONTENDED"]),
+        (422, &["METER_FRAME_ERROR_REPLY", "METER_READING_IN_FUTURE"]),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /meters/{meter_id}/readings`, signed by the meter.
 ///

@@ -11,14 +11,29 @@
 use super::SCOPE_REFUNDS;
 use crate::store::outbox::REFUND_OUTBOX;
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::channel::{HEADER_CHANNEL_SIGNATURE, RefundRequest};
 use yingshang_kit::guard;
-use yingshang_kit::outbox::{self, Due, post_signed_json};
+use yingshang_kit::outbox::{self, DispatchReport, Due, post_signed_json};
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 /// The Spin variable with the channel's refund endpoint.
 pub const VAR_REFUND_URL: &str = "payment_channel_refund_url";
+
+/// `POST /refunds/dispatch`'s description.
+pub const DISPATCH_DOC: Operation = Operation {
+    id: "dispatchRefunds",
+    summary: "Send the due refunds to the payment channel (a schedule calls it)",
+    description: "将待退款项发送至支付渠道（签名、按订单幂等，失败按退避重试；定时任务调用）。",
+    caller: Caller::Agency(SCOPE_REFUNDS),
+    replies: &[Reply::json(
+        200,
+        "What was delivered, retried or given up",
+        schema::<DispatchReport>,
+    )],
+    ..Operation::NEW
+};
 
 /// `POST /refunds/dispatch`: sends due refunds.
 pub async fn dispatch(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

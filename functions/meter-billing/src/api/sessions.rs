@@ -3,7 +3,7 @@
 //! session and queueing its refund happen in one transaction ([`save_settled`]).
 
 use super::contended;
-use super::dto::{ConfirmationRequest, CreateSessionRequest, SessionView};
+use super::dto::{ConfirmationRequest, CreateSessionRequest, IdempotencyKeyHeader, SessionView};
 use super::error::PowerError;
 use crate::store::outbox;
 use crate::store::sessions::{self, STATUS_CANCELLED, STATUS_CREATED, SessionRecord, status_of};
@@ -14,6 +14,7 @@ use yingshang_core::metering::{
     Baseline, EndReason, Session, SessionError, SessionState, Settlement,
 };
 use yingshang_core::money::Fen;
+use yingshang_core::openapi::{Caller, Content, In, Link, Operation, Param, Reply, schema};
 use yingshang_core::payment::{Payable, PaymentRefusal};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
@@ -28,10 +29,159 @@ use yingshang_kit::responses::json;
 use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
+/// The roles of customers: citizens and enterprise users.
+const CUSTOMERS: &[Role] = &[Role::Citizen, Role::Enterprise];
+
 /// A customer: a citizen or an enterprise user.
 async fn customer(ctx: &RequestContext, db: &Db, req: &Request) -> Result<Principal, Failure> {
-    guard::user(ctx, db, req.headers(), &[Role::Citizen, Role::Enterprise]).await
+    guard::user(ctx, db, req.headers(), CUSTOMERS).await
 }
+
+const SESSION_ID: Param = Param::path(
+    "id",
+    "The session's id (a ULID), as `POST /sessions` answered it. 用电订单编号。",
+    schema::<String>,
+);
+
+const GET_SESSION: Link = Link {
+    status: 200,
+    name: "GetSession",
+    operation_id: "getSession",
+    parameters: &[("id", "$response.body#/session_id")],
+};
+
+const STOP_SESSION: Link = Link {
+    status: 200,
+    name: "StopSession",
+    operation_id: "stopSession",
+    parameters: &[("id", "$response.body#/session_id")],
+};
+
+/// `POST /sessions`'s description.
+pub const CREATE_DOC: Operation = Operation {
+    id: "createSession",
+    summary: "Order a prepaid session on a socket (Idempotency-Key required)",
+    description: "扫码下单：对插座预付（0.01至10000.00元），须带 Idempotency-Key；\
+                  支付渠道确认付款后插座通电。",
+    caller: Caller::Users(CUSTOMERS),
+    params: &[Param {
+        name: "Idempotency-Key",
+        location: In::Header,
+        required: true,
+        description: "Required: a retried order answers the first answer again, never orders twice. \
+                      幂等键（必填）：重试不会重复下单。",
+        schema: schema::<IdempotencyKeyHeader>,
+        example: Some("order-20261204-0001"),
+    }],
+    body: Content::Json(schema::<CreateSessionRequest>),
+    body_example: Some(r#"{"socket_id": "night-market-a-02", "prepaid_fen": 500}"#),
+    idempotent: true,
+    replies: &[Reply::json(
+        201,
+        "The session, awaiting payment (`payment` says what to pay)",
+        schema::<SessionView>,
+    )],
+    problems: &[
+        (
+            400,
+            &[
+                "METER_IDEMPOTENCY_KEY_REQUIRED",
+                "METER_PREPAID_OUT_OF_RANGE",
+            ],
+        ),
+        (404, &["METER_SOCKET_NOT_FOUND"]),
+        (409, &["METER_SOCKET_BUSY"]),
+    ],
+    links: &[
+        Link {
+            status: 201,
+            ..GET_SESSION
+        },
+        Link {
+            status: 201,
+            ..STOP_SESSION
+        },
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /sessions/{id}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getSession",
+    summary: "A session's usage, cost, balance and refund (its customer only)",
+    description: "查询本人的用电订单：用电量、费用、余额与退款。",
+    caller: Caller::Users(CUSTOMERS),
+    params: &[SESSION_ID],
+    replies: &[Reply::json(200, "The session", schema::<SessionView>)],
+    problems: &[
+        (403, &["METER_SESSION_NOT_OWNER"]),
+        (404, &["METER_SESSION_NOT_FOUND"]),
+    ],
+    links: &[STOP_SESSION],
+    ..Operation::NEW
+};
+
+/// `POST /sessions/{id}/stop`'s description.
+pub const STOP_DOC: Operation = Operation {
+    id: "stopSession",
+    summary: "Stop a session: a paid one is settled and the rest refunded, an unpaid one cancelled",
+    description: "结束用电：已支付的订单结算并退还余额（退款由退款派发任务发出），\
+                  未支付的订单取消；已结束的订单原样返回。",
+    caller: Caller::Users(CUSTOMERS),
+    params: &[SESSION_ID],
+    replies: &[Reply::json(
+        200,
+        "The session, ended or cancelled, with its refund",
+        schema::<SessionView>,
+    )],
+    problems: &[
+        (403, &["METER_SESSION_NOT_OWNER"]),
+        (404, &["METER_SESSION_NOT_FOUND"]),
+        (409, &["METER_CONTENDED", "METER_SESSION_NEVER_PAID"]),
+    ],
+    links: &[
+        GET_SESSION,
+        Link {
+            status: 200,
+            name: "DispatchRefunds",
+            operation_id: "dispatchRefunds",
+            parameters: &[],
+        },
+    ],
+    ..Operation::NEW
+};
+
+/// `POST /payments/confirmations`'s description.
+pub const CONFIRM_DOC: Operation = Operation {
+    id: "confirmPayment",
+    summary: "The payment channel confirms a prepay; the socket switches on",
+    description: "支付渠道确认预付款（对请求体签名，按渠道流水号幂等），插座通电。",
+    caller: Caller::Channel,
+    body: Content::Json(schema::<ConfirmationRequest>),
+    body_example: Some(
+        r#"{"transaction_id": "wx-4200001234202612040001", "session_id": "01J00000000000000000000000", "amount_fen": 500}"#,
+    ),
+    replies: &[Reply::json(
+        200,
+        "The session, active",
+        schema::<SessionView>,
+    )],
+    problems: &[
+        (404, &["METER_SESSION_NOT_FOUND", "METER_SOCKET_NOT_FOUND"]),
+        (
+            409,
+            &[
+                "METER_PAYMENT_CONFLICT",
+                "METER_SESSION_NOT_AWAITING_PAYMENT",
+                "METER_SOCKET_BUSY",
+                "METER_CONTENDED",
+            ],
+        ),
+        (422, &["METER_PAYMENT_AMOUNT_MISMATCH"]),
+    ],
+    links: &[GET_SESSION],
+    ..Operation::NEW
+};
 
 /// Loads a session its customer may see.
 async fn own_session(
