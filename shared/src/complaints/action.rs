@@ -66,7 +66,19 @@ pub enum Action {
 }
 
 /// The kind of an action (also of filing, which only opens a case).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// Filing the case (not an [`Action`]: it creates the state).

@@ -13,12 +13,13 @@ use super::codes::DepartmentCode;
 use super::input_error::InputError;
 
 /// An actor.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Actor {
     /// Someone acting for the enterprise with this credit code.
     Enterprise {
         /// The enterprise's unified social credit code.
+        #[schemars(with = "super::codes::CreditCodeText")]
         credit_code: CreditCode,
     },
     /// A staff member of a handling department.

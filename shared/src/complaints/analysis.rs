@@ -25,7 +25,7 @@ use super::summary::CaseSummary;
 pub const TOP_PROBLEM_KEYS: usize = 5;
 
 /// How one deadline kind was kept by a row's cases.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OnTime {
     /// Met.
     pub met: u32,
@@ -40,7 +40,7 @@ pub struct OnTime {
 }
 
 /// A problem key and how many of a row's cases carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct KeyCount {
     /// The key.
     pub key: ProblemKey,
@@ -49,7 +49,7 @@ pub struct KeyCount {
 }
 
 /// The figures of one row.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Figures {
     /// Cases received in the month.
     pub received: u32,
@@ -74,7 +74,7 @@ pub struct Figures {
 }
 
 /// What a row counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// All cases of the month.
@@ -97,7 +97,7 @@ impl Scope {
 }
 
 /// One row of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// What it counts.
     pub scope: Scope,
@@ -112,7 +112,7 @@ pub struct Row {
 }
 
 /// The monthly report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MonthlyReport {
     /// The month.
     pub month: Month,

@@ -32,7 +32,19 @@ const MP4_BRANDS: [&[u8; 4]; 10] = [
 ];
 
 /// What an attachment's bytes are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {
     /// A JPEG photo.
@@ -140,7 +152,7 @@ pub struct AttachmentFacts {
 }
 
 /// An accepted attachment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Attachment {
     /// The object's id (key) in the store.
     pub id: String,

@@ -22,7 +22,19 @@ use super::codes::{CaseId, CategoryCode, DepartmentCode, ProblemKey};
 use super::text::{Description, Note, Reason, ReplyText};
 
 /// Where a case stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Filed by the enterprise, not yet entered in the ledger (收件).
@@ -123,7 +135,19 @@ impl fmt::Display for Status {
 }
 
 /// The enterprise's verdict on an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     /// Satisfied (满意).
@@ -133,7 +157,7 @@ pub enum Satisfaction {
 }
 
 /// How acceptance was decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionOutcome {
     /// Accepted by the office.
@@ -145,12 +169,13 @@ pub enum DecisionOutcome {
 }
 
 /// The acceptance decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
     /// How it was decided.
     pub outcome: DecisionOutcome,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub at: OffsetDateTime,
     /// The written reasons of a refusal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,7 +183,7 @@ pub struct Decision {
 }
 
 /// One transfer of the lead to another department.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TransferRecord {
     /// The lead before.
     pub from: DepartmentCode,
@@ -170,11 +195,12 @@ pub struct TransferRecord {
     pub by: Actor,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub at: OffsetDateTime,
 }
 
 /// One answer of the lead department.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReplyRecord {
     /// The answer.
     pub text: ReplyText,
@@ -182,11 +208,12 @@ pub struct ReplyRecord {
     pub by: DepartmentCode,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub at: OffsetDateTime,
 }
 
 /// One feedback of the enterprise on an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FeedbackRecord {
     /// Satisfied or not.
     pub satisfaction: Satisfaction,
@@ -195,11 +222,12 @@ pub struct FeedbackRecord {
     pub comment: Option<Reason>,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub at: OffsetDateTime,
 }
 
 /// The callback (回访).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CallbackRecord {
     /// What the callback found.
     pub note: Note,
@@ -207,17 +235,19 @@ pub struct CallbackRecord {
     pub by: Actor,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub at: OffsetDateTime,
 }
 
 /// A case: what was filed, where it stands, and the record of each step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseState {
     /// The case's id.
     pub id: CaseId,
     /// How it reached us.
     pub channel: Channel,
     /// The enterprise it belongs to.
+    #[schemars(with = "super::codes::CreditCodeText")]
     pub enterprise: CreditCode,
     /// Its category.
     pub category: CategoryCode,
@@ -233,9 +263,11 @@ pub struct CaseState {
     pub status: Status,
     /// When it was received (deadlines count from its date in China Standard Time).
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub received_at: OffsetDateTime,
     /// When it was entered in the ledger.
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     pub logged_at: Option<OffsetDateTime>,
     /// The acceptance decision.
     #[serde(default)]
@@ -251,6 +283,7 @@ pub struct CaseState {
     pub transfers: Vec<TransferRecord>,
     /// The first response (contact made, or the first answer).
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     pub responded_at: Option<OffsetDateTime>,
     /// The answers: the first, and one more after a reopening.
     #[serde(default)]
@@ -260,12 +293,14 @@ pub struct CaseState {
     pub feedback: Vec<FeedbackRecord>,
     /// When the case was reopened (at most once).
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     pub reopened_at: Option<OffsetDateTime>,
     /// The callback.
     #[serde(default)]
     pub callback: Option<CallbackRecord>,
     /// When it was closed.
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     pub closed_at: Option<OffsetDateTime>,
     /// The common-problem key a handler tagged it with.
     #[serde(default)]

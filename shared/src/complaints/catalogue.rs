@@ -27,7 +27,19 @@ pub const MAX_RULE_WORKING_DAYS: u32 = 60;
 const MAX_NAME_CHARS: usize = 80;
 
 /// The kind of problem a category holds, which decides how fast it must be answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// A question about a policy (政策咨询): respond fast, answer within days.
@@ -108,7 +120,7 @@ pub struct Category {
 
 /// The deadlines a case promises, copied from the catalogue when it is filed, so that
 /// a later catalogue change never moves a deadline already shown to an enterprise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeadlinePlan {
     /// Logged within this many working days of receipt.
     pub log: u32,

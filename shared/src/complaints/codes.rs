@@ -84,6 +84,13 @@ macro_rules! slug {
                 code.0
             }
         }
+
+        crate::openapi::json_schema_of!($name, stringify!($name), {
+            "type": "string",
+            "minLength": MIN_SLUG_CHARS,
+            "maxLength": MAX_SLUG_CHARS,
+            "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+        });
     };
 }
 
@@ -109,11 +116,28 @@ slug!(
     |field| InputError::ProblemKeyInvalid { field }
 );
 
+/// The JSON Schema of a unified social credit code as the complaints types write it
+/// (`#[schemars(with = "CreditCodeText")]` on a `CreditCode` field): 18 characters of
+/// its alphabet, upper case.
+pub struct CreditCodeText;
+
+crate::openapi::json_schema_of!(CreditCodeText, "CreditCode", {
+    "type": "string",
+    "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$",
+    "description": "A unified social credit code (统一社会信用代码), its check character right."
+});
+
 /// A case's id as the shell assigns it (a ULID): 1 to 64 characters of
 /// `[0-9A-Za-z_-]`, so it is safe in URLs, logs and CSV cells.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct CaseId(String);
+
+crate::openapi::json_schema_of!(CaseId, "CaseId", {
+    "type": "string",
+    "pattern": "^[0-9A-Za-z_-]{1,64}$",
+    "description": "A case's id (a ULID). 诉求编号。"
+});
 
 impl CaseId {
     /// Parses a case id.

@@ -20,7 +20,19 @@ use crate::calendar::{CalendarError, WorkingCalendar, local_date};
 use super::case::{CaseState, Status};
 
 /// Which deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// Entered in the ledger (登记).
@@ -59,13 +71,14 @@ impl DeadlineKind {
 }
 
 /// When a deadline falls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Due {
     /// On this date (China Standard Time), inclusive.
     Known {
         /// The last day.
         #[serde(with = "iso_serde")]
+        #[schemars(with = "crate::calendar::IsoDate")]
         date: Date,
     },
     /// Past the years the calendar knows: unknown until the calendar for `year` is
@@ -87,7 +100,19 @@ impl Due {
 }
 
 /// Whether a deadline was kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStatus {
     /// Done on or before the due date.
@@ -103,12 +128,13 @@ pub enum DeadlineStatus {
 }
 
 /// One deadline of one case, as shown to the enterprise and to staff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DeadlineView {
     /// Which deadline.
     pub kind: DeadlineKind,
     /// Day zero of the count (China Standard Time).
     #[serde(with = "iso_serde")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub start: Date,
     /// How many working days the rule gives.
     pub working_days: u32,
@@ -116,6 +142,7 @@ pub struct DeadlineView {
     pub due: Due,
     /// When the step was done (China Standard Time), if it was.
     #[serde(with = "iso_serde::option")]
+    #[schemars(with = "Option<crate::calendar::IsoDate>")]
     pub done_on: Option<Date>,
     /// Whether it was kept, as of `now`.
     pub status: DeadlineStatus,

@@ -212,6 +212,32 @@ impl InputError {
         format!("/{}", self.field())
     }
 
+    /// Every code an [`InputError`] answers (for the OpenAPI descriptions).
+    pub const CODES: &'static [&'static str] = &[
+        "COMPLAINTS_CREDIT_CODE_INVALID",
+        "COMPLAINTS_CHANNEL_UNKNOWN",
+        "COMPLAINTS_CATEGORY_UNKNOWN",
+        "COMPLAINTS_DEPARTMENT_UNKNOWN",
+        "COMPLAINTS_DEPARTMENT_NOT_HANDLING",
+        "COMPLAINTS_DEPARTMENT_REPEATED",
+        "COMPLAINTS_CO_HANDLERS_TOO_MANY",
+        "COMPLAINTS_TEXT_LENGTH",
+        "COMPLAINTS_TEXT_CONTROL_CHARACTER",
+        "COMPLAINTS_PROBLEM_KEY_INVALID",
+        "COMPLAINTS_CASE_ID_INVALID",
+        "COMPLAINTS_MONTH_MALFORMED",
+        "COMPLAINTS_MONTH_OUT_OF_RANGE",
+        "COMPLAINTS_ATTACHMENT_TYPE_NOT_ALLOWED",
+        "COMPLAINTS_ATTACHMENT_TOO_LARGE",
+        "COMPLAINTS_ATTACHMENT_EMPTY",
+        "COMPLAINTS_ATTACHMENT_ID_INVALID",
+        "COMPLAINTS_ATTACHMENT_REPEATED",
+        "COMPLAINTS_ATTACHMENTS_TOO_MANY",
+        "COMPLAINTS_RECEIVED_AT_INVALID",
+        "COMPLAINTS_FILER_NOT_ALLOWED",
+        "COMPLAINTS_NOT_OWN_ENTERPRISE",
+    ];
+
     /// The stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -45,6 +45,25 @@ pub enum LoopError {
 }
 
 impl LoopError {
+    /// Every code a [`LoopError`] answers (403, 409 and 503; for the OpenAPI
+    /// descriptions).
+    pub const CODES: &'static [&'static str] = &[
+        "COMPLAINTS_ACTION_NOT_ALLOWED_IN_STATE",
+        "COMPLAINTS_ACTOR_NOT_ALLOWED",
+        "COMPLAINTS_DECISION_TIME_OVER",
+        "COMPLAINTS_DECISION_NOT_YET_DUE",
+        "COMPLAINTS_TRANSFER_SAME_DEPARTMENT",
+        "COMPLAINTS_CALENDAR_UNKNOWN",
+    ];
+
+    /// The 409s of [`CODES`](Self::CODES): the case's state forbids the action.
+    pub const CONFLICT_CODES: &'static [&'static str] = &[
+        "COMPLAINTS_ACTION_NOT_ALLOWED_IN_STATE",
+        "COMPLAINTS_DECISION_TIME_OVER",
+        "COMPLAINTS_DECISION_NOT_YET_DUE",
+        "COMPLAINTS_TRANSFER_SAME_DEPARTMENT",
+    ];
+
     /// The stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

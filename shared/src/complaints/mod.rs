@@ -59,6 +59,8 @@ mod catalogue_tests;
 #[cfg(test)]
 mod deadline_tests;
 #[cfg(test)]
+mod error_codes_tests;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod intake_tests;

@@ -21,6 +21,12 @@ pub struct Month {
     month: time::Month,
 }
 
+crate::openapi::json_schema_of!(Month, "Month", {
+    "type": "string",
+    "pattern": "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$",
+    "description": "A month as YYYY-MM, year 2000-2100. 月份。"
+});
+
 impl Month {
     /// Parses exactly `YYYY-MM` (field `month`): four digits, a hyphen, two digits,
     /// a month 01–12 and a year within bounds.

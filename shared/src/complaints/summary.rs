@@ -14,7 +14,7 @@ use super::codes::{CaseId, CategoryCode, DepartmentCode, ProblemKey};
 use super::deadline::{DeadlineKind, DeadlineStatus, deadlines};
 
 /// What the analysis needs of one case, with its deadlines judged at some `now`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseSummary {
     /// The case.
     pub id: CaseId,
@@ -27,6 +27,7 @@ pub struct CaseSummary {
     pub co_handlers: BTreeSet<DepartmentCode>,
     /// The date of receipt (China Standard Time).
     #[serde(with = "iso_serde")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub received_on: Date,
     /// Where it stands.
     pub status: Status,

@@ -66,7 +66,7 @@ pub fn sweep_decision(
 }
 
 /// One deadline that needs attention.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Warning {
     /// The case.
     pub case: CaseId,
@@ -79,7 +79,7 @@ pub struct Warning {
 }
 
 /// The deadlines that need attention at `now`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Warnings {
     /// Open, and due today or on the next working day.
     pub due_soon: Vec<Warning>,

@@ -86,6 +86,14 @@ macro_rules! text {
                 text.0
             }
         }
+
+        // Trimmed, so at least `$min` characters of text; no control character but
+        // line feeds and tabs.
+        crate::openapi::json_schema_of!($name, stringify!($name), {
+            "type": "string",
+            "minLength": $min,
+            "maxLength": $max
+        });
     };
 }
 

@@ -21,7 +21,7 @@ use super::summary::CaseSummary;
 use super::text::{Solution, Summary};
 
 /// A published typical case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TypicalCase {
     /// The class of problem.
     pub problem_key: ProblemKey,
@@ -51,6 +51,12 @@ pub enum PublishError {
 }
 
 impl PublishError {
+    /// Every code a [`PublishError`] answers (all 409).
+    pub const CODES: &'static [&'static str] = &[
+        "COMPLAINTS_TYPICAL_NOT_CLOSED",
+        "COMPLAINTS_TYPICAL_UNTAGGED",
+    ];
+
     /// The stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -184,6 +184,39 @@ pub enum InputError {
 }
 
 impl InputError {
+    /// Every code an [`InputError`] answers (for the OpenAPI descriptions).
+    pub const CODES: &'static [&'static str] = &[
+        "OPEN311_FORMAT_UNKNOWN",
+        "OPEN311_PARAMETERS_TOO_LARGE",
+        "OPEN311_TOO_MANY_PARAMETERS",
+        "OPEN311_PERCENT_ENCODING_INVALID",
+        "OPEN311_NOT_UTF8",
+        "OPEN311_PARAMETER_REPEATED",
+        "OPEN311_API_KEY_MISSING",
+        "OPEN311_API_KEY_INVALID",
+        "OPEN311_JURISDICTION_MISSING",
+        "OPEN311_JURISDICTION_UNKNOWN",
+        "OPEN311_SERVICE_CODE_MISSING",
+        "OPEN311_SERVICE_CODE_UNKNOWN",
+        "OPEN311_REQUEST_NOT_FOUND",
+        "OPEN311_IDENTIFIER_INVALID",
+        "OPEN311_TOO_MANY_VALUES",
+        "OPEN311_STATUS_INVALID",
+        "OPEN311_DATETIME_INVALID",
+        "OPEN311_END_BEFORE_START",
+        "OPEN311_RANGE_TOO_LONG",
+        "OPEN311_LOCATION_MISSING",
+        "OPEN311_COORDINATES_INCOMPLETE",
+        "OPEN311_COORDINATE_INVALID",
+        "OPEN311_FIELD_TOO_LONG",
+        "OPEN311_CONTROL_CHARACTER",
+        "OPEN311_EMAIL_INVALID",
+        "OPEN311_MEDIA_URL_INVALID",
+        "OPEN311_ATTRIBUTE_KEY_MALFORMED",
+        "OPEN311_ATTRIBUTE_MISSING",
+        "OPEN311_ATTRIBUTE_INVALID",
+    ];
+
     /// The Open311 error code, which is also the HTTP status: 403, 404 or 400.
     pub fn status(&self) -> u16 {
         match self {
@@ -375,6 +408,59 @@ mod tests {
             InputError::MissingApiKey.to_open311(Lang::En).description,
             "api_key is required"
         );
+    }
+
+    #[test]
+    fn the_code_list_is_complete() {
+        let s = || "x".to_owned();
+        let all = [
+            InputError::UnknownFormat { segment: s() },
+            InputError::TooLarge { limit: 1 },
+            InputError::TooManyParameters { limit: 1 },
+            InputError::BadPercentEncoding,
+            InputError::NotUtf8,
+            InputError::RepeatedParameter { name: s() },
+            InputError::MissingApiKey,
+            InputError::InvalidApiKey,
+            InputError::MissingJurisdiction,
+            InputError::UnknownJurisdiction {
+                jurisdiction_id: s(),
+            },
+            InputError::MissingServiceCode,
+            InputError::UnknownServiceCode { service_code: s() },
+            InputError::RequestNotFound {
+                service_request_id: s(),
+            },
+            InputError::InvalidIdentifier {
+                name: "x",
+                input: s(),
+            },
+            InputError::TooManyValues { name: "x", max: 1 },
+            InputError::InvalidStatus { input: s() },
+            InputError::InvalidDatetime {
+                name: "x",
+                problem: DatetimeProblem::Malformed,
+            },
+            InputError::EndBeforeStart,
+            InputError::RangeTooLong { days: 90 },
+            InputError::MissingLocation,
+            InputError::IncompleteCoordinates,
+            InputError::InvalidCoordinate { name: "lat" },
+            InputError::FieldTooLong { name: s(), max: 1 },
+            InputError::ControlCharacter { name: s() },
+            InputError::InvalidEmail,
+            InputError::InvalidMediaUrl,
+            InputError::MalformedAttributeKey { key: s() },
+            InputError::MissingAttribute { code: s() },
+            InputError::InvalidAttributeValue { code: s() },
+        ];
+        let mut answered: Vec<&str> = all.iter().map(InputError::code).collect();
+        answered.sort_unstable();
+        answered.dedup();
+        let mut listed = InputError::CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed.len(), InputError::CODES.len());
+        assert_eq!(listed, answered);
     }
 
     #[test]

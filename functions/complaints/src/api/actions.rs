@@ -4,17 +4,78 @@
 
 use super::cases::view;
 use super::dto::ActionRequest;
+use super::dto::CaseView;
 use super::error::ComplaintsError;
 use super::party::{self, calendar};
 use crate::store::{self, Stored};
 use spin_sdk::http::Request;
 use yingshang_core::complaints::{Action, AuditEvent, CaseState, apply};
+use yingshang_core::openapi::{Content, Link, Operation, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::responses::json;
 use yingshang_kit::tx::{self, TxError};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
+
+/// The 409s of an action: the case's state forbids it, or others saved it meanwhile.
+const ACT_409: &[&str] = &[
+    "COMPLAINTS_ACTION_NOT_ALLOWED_IN_STATE",
+    "COMPLAINTS_DECISION_TIME_OVER",
+    "COMPLAINTS_DECISION_NOT_YET_DUE",
+    "COMPLAINTS_TRANSFER_SAME_DEPARTMENT",
+    "COMPLAINTS_CONTENDED",
+];
+
+/// `POST /cases/{id}/actions`'s description.
+pub const ACT_DOC: Operation = Operation {
+    id: "actOnCase",
+    summary: "One step of the closed loop: log, accept, refuse, assign, transfer, respond, reply, feedback, callback, close, tag",
+    description: "办理诉求的一步：登记、受理、不予受理、交办、转办、首次响应、答复、企业评价、回访、办结、标注共性问题。\
+                  谁能执行哪一步由规则表决定（企业评价本企业诉求，主办部门答复，营商环境办受理、交办、回访、办结）。",
+    caller: super::party::CALLER,
+    params: &[super::party::CASE_ID],
+    body: Content::Json(schema::<ActionRequest>),
+    body_example: Some(r#"{"action": "feedback", "satisfaction": "satisfied"}"#),
+    replies: &[Reply::json(
+        200,
+        "The case after the step",
+        schema::<CaseView<'static>>,
+    )],
+    problems: &[
+        (
+            400,
+            &[
+                "COMPLAINTS_FIELD_INVALID",
+                "COMPLAINTS_INPUT_INVALID",
+                "COMPLAINTS_TEXT_LENGTH",
+                "COMPLAINTS_TEXT_CONTROL_CHARACTER",
+                "COMPLAINTS_DEPARTMENT_UNKNOWN",
+                "COMPLAINTS_DEPARTMENT_NOT_HANDLING",
+                "COMPLAINTS_DEPARTMENT_REPEATED",
+                "COMPLAINTS_CO_HANDLERS_TOO_MANY",
+                "COMPLAINTS_PROBLEM_KEY_INVALID",
+            ],
+        ),
+        (
+            403,
+            &[
+                "COMPLAINTS_NOT_A_DEPARTMENT",
+                "COMPLAINTS_ACTOR_NOT_ALLOWED",
+            ],
+        ),
+        (404, &["COMPLAINTS_CASE_NOT_FOUND"]),
+        (409, ACT_409),
+        (503, &["COMPLAINTS_CALENDAR_UNKNOWN"]),
+    ],
+    links: &[Link {
+        status: 200,
+        name: "GetCase",
+        operation_id: "getCase",
+        parameters: &[("id", "$response.body#/case/id")],
+    }],
+    ..Operation::NEW
+};
 
 /// The audit row of a transition.
 pub fn audit_entry(actor: &str, event: &AuditEvent) -> AuditEntry {

@@ -8,7 +8,8 @@ use crate::store;
 use spin_sdk::http::Request;
 use time::{Date, OffsetDateTime, Time};
 use yingshang_core::calendar::CHINA_STANDARD_TIME;
-use yingshang_core::complaints::{Actor, CaseSummary, Month, monthly_analysis};
+use yingshang_core::complaints::{Actor, CaseSummary, Month, MonthlyReport, monthly_analysis};
+use yingshang_core::openapi::{Content, Operation, Param, Reply, schema};
 use yingshang_core::query::param;
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::context::header;
@@ -21,6 +22,63 @@ const PAGE: i64 = 2_000;
 /// The most cases one month's analysis counts; a month beyond it is refused rather
 /// than reported from part of its cases.
 const MONTH_LIMIT: usize = 2_000_000;
+
+/// `GET /analysis/monthly`'s description.
+pub const MONTHLY_DOC: Operation = Operation {
+    id: "getMonthlyAnalysis",
+    summary: "The monthly analysis of the cases received in a month (the supervising office), JSON or CSV",
+    description: "月度分析（营商环境办）：当月受理诉求的办结率、按时率、满意率、转办次数与高频共性问题，\
+                  总计、按类别、按部门；format=csv 或 Accept: text/csv 时为带 BOM 的 UTF-8 CSV。",
+    caller: super::party::CALLER,
+    params: &[
+        Param {
+            required: true,
+            ..Param::query(
+                "month",
+                "The month, YYYY-MM (China Standard Time). 月份。",
+                schema::<Month>,
+            )
+            .example("2026-12")
+        },
+        Param::query(
+            "format",
+            "`json` (default) or `csv`. 输出格式。",
+            schema::<Format>,
+        ),
+    ],
+    replies: &[Reply {
+        status: 200,
+        description: "The report: JSON, or CSV with a UTF-8 BOM",
+        content: Content::Either(&[
+            Content::Json(schema::<MonthlyReport>),
+            Content::Text("text/csv"),
+        ]),
+    }],
+    problems: &[
+        (
+            400,
+            &[
+                "COMPLAINTS_MONTH_MALFORMED",
+                "COMPLAINTS_MONTH_OUT_OF_RANGE",
+                "COMPLAINTS_FIELD_INVALID",
+            ],
+        ),
+        (
+            403,
+            &["COMPLAINTS_NOT_A_DEPARTMENT", "COMPLAINTS_OFFICE_ONLY"],
+        ),
+    ],
+    ..Operation::NEW
+};
+
+/// The `format` parameter.
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Format {
+    Json,
+    Csv,
+}
 
 fn midnight(date: Date) -> OffsetDateTime {
     date.with_time(Time::MIDNIGHT)

@@ -13,6 +13,7 @@ use yingshang_core::complaints::{
     Action, Actor, Assignment, CaseId, Intake, IntakeRequest, Note, ReplyText, Satisfaction, apply,
     open_case,
 };
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::credit_code::CreditCode;
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::guard;
@@ -43,6 +44,28 @@ const CASES: &[(&str, &str, &str, u8)] = &[
 ];
 
 const DEMO_ACTOR: &str = "agency:bootstrap/demo-data";
+
+/// What loading the demo data answers.
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct Seeded {
+    /// Cases seeded now (0: the ledger had cases already).
+    seeded: usize,
+}
+
+/// `POST /demo-data`'s description.
+pub const LOAD_DOC: Operation = Operation {
+    id: "loadDemoData",
+    summary: "Seed demo cases at different steps of the loop (only into an empty ledger)",
+    description: "加载演示数据：几件处于不同办理阶段的诉求（仅在台账为空时写入）。",
+    caller: Caller::Agency(SCOPE_DEMO),
+    replies: &[Reply::json(
+        200,
+        "How many cases were seeded",
+        schema::<Seeded>,
+    )],
+    ..Operation::NEW
+};
 
 /// `POST /demo-data` (agency key `complaints:demo`; a no-op when there are cases).
 pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

@@ -7,26 +7,33 @@ use super::party::catalogue;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use yingshang_core::complaints::codes::CreditCodeText;
 use yingshang_core::complaints::{
-    Action, ActionKind, Assignee, Assignment, CaseState, CaseSummary, DeadlineView, IntakeRequest,
-    Note, ProblemKey, Reason, ReplyText, Satisfaction,
+    Action, ActionKind, Assignee, Assignment, CaseState, CaseSummary, CategoryCode, Channel,
+    DeadlineView, DepartmentCode, Description, IntakeRequest, Note, ProblemKey, Reason, ReplyText,
+    Satisfaction,
 };
 use yingshang_kit::Failure;
 
 /// `POST /cases`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRequest {
     /// `qr`, `online` (the enterprise), `phone`, `letter`, `visit` (staff).
+    #[schemars(with = "Channel")]
     pub channel: String,
     /// The enterprise's unified social credit code.
+    #[schemars(with = "CreditCodeText")]
     pub enterprise: String,
-    /// A category code of the catalogue.
+    /// A category code of the catalogue (`tax-policy`, `business-registration`, ...).
+    #[schemars(with = "CategoryCode")]
     pub category: String,
-    /// What the problem is.
+    /// What the problem is (5 to 2000 characters).
+    #[schemars(with = "Description")]
     pub description: String,
     /// Staff only: when the call, letter or visit came in (RFC 3339, ≤ 30 days ago).
     #[serde(default)]
+    #[schemars(extend("format" = "date-time"))]
     pub received_at: Option<String>,
 }
 
@@ -56,38 +63,50 @@ impl FileRequest {
 }
 
 /// `POST /cases/{id}/actions`: `action` names it; the other fields are its inputs.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
     /// `log`, `accept`, `refuse`, `assign`, `transfer`, `respond`, `reply`,
     /// `feedback`, `callback`, `close`, `tag`.
+    #[schemars(extend("enum" = [
+        "log", "accept", "refuse", "assign", "transfer", "respond", "reply",
+        "feedback", "callback", "close", "tag"
+    ]))]
     pub action: String,
     /// `refuse`: the written reasons.
     #[serde(default)]
+    #[schemars(with = "Option<Reason>")]
     pub reasons: Option<String>,
     /// `assign`: the lead department.
     #[serde(default)]
+    #[schemars(with = "Option<DepartmentCode>")]
     pub lead: Option<String>,
     /// `assign`: co-handling departments.
     #[serde(default)]
+    #[schemars(with = "Vec<DepartmentCode>")]
     pub co_handlers: Vec<String>,
     /// `transfer`: the new lead department.
     #[serde(default)]
+    #[schemars(with = "Option<DepartmentCode>")]
     pub to: Option<String>,
     /// `transfer`: why; `feedback`: an optional comment.
     #[serde(default)]
+    #[schemars(with = "Option<Reason>")]
     pub reason: Option<String>,
     /// `respond`, `callback`: the note.
     #[serde(default)]
+    #[schemars(with = "Option<Note>")]
     pub note: Option<String>,
     /// `reply`: the answer to the enterprise.
     #[serde(default)]
+    #[schemars(with = "Option<ReplyText>")]
     pub text: Option<String>,
     /// `feedback`: `satisfied` or `not_satisfied`.
     #[serde(default)]
     pub satisfaction: Option<Satisfaction>,
     /// `tag`: the common-problem key.
     #[serde(default)]
+    #[schemars(with = "Option<ProblemKey>")]
     pub key: Option<String>,
 }
 
@@ -158,7 +177,7 @@ impl ActionRequest {
 }
 
 /// A case as its parties and handlers see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CaseView<'a> {
     /// The case.
     pub case: &'a CaseState,
@@ -169,7 +188,7 @@ pub struct CaseView<'a> {
 }
 
 /// One page of cases.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CaseList {
     /// The cases, newest first.
     pub cases: Vec<CaseSummary>,

@@ -22,6 +22,7 @@
 //!
 //! A staff token's department is its `org` (the agency); an agency key's department is
 //! its agency, and the bootstrap key acts as the supervising office.
+//! `GET /openapi.json` (public) describes every route: [`API`].
 
 mod actions;
 mod analysis;
@@ -31,13 +32,15 @@ mod demo;
 mod dto;
 mod error;
 mod open311;
+mod open311_doc;
 mod open311_map;
 mod party;
 mod sweep;
 mod typical;
 
+use yingshang_core::openapi::Info;
 use yingshang_kit::route;
-use yingshang_kit::router::Route;
+use yingshang_kit::router::{Api, Route};
 
 /// Where the routes live.
 pub const BASE_PATH: &str = "/api/complaints";
@@ -48,28 +51,44 @@ pub const SCOPE_DEMO: &str = "complaints:demo";
 /// The deadline sweep.
 pub const SCOPE_SWEEP: &str = "complaints:sweep";
 
+/// The function as described: its OpenAPI document is served at
+/// `GET /api/complaints/openapi.json`.
+pub const API: Api = Api {
+    base: BASE_PATH,
+    info: Info {
+        title: "Yingshang complaints API · 接诉即办",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Enterprise requests and complaints: intake by enterprises and staff, the closed \
+                      loop with working-day deadlines, attachments through object storage, typical \
+                      cases, the monthly analysis, and Open311 GeoReport v2. \
+                      涉企诉求接诉即办：企业与工作人员受理登记、闭环办理与工作日时限、附件直传对象存储、\
+                      典型案例、月度分析，以及 Open311 GeoReport v2 接口。",
+    },
+    routes: ROUTES,
+};
+
 /// The route table.
 pub const ROUTES: &[Route] = &[
-    route!(POST "/cases" => |c| cases::create(c.ctx, c.db, c.req)),
-    route!(GET "/cases" => |c| cases::list(c.ctx, c.db, c.req)),
-    route!(GET "/cases/{id}" => |c| cases::show(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/cases/{id}/actions" => |c| actions::act(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/cases/{id}/attachments/slots" => |c| attachments::slot(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/cases/{id}/attachments" => |c| attachments::attach(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(GET "/cases/{id}/attachments/{n}" => |c| attachments::link(c.ctx, c.db, c.req, c.params.get("id"), c.params.get("n"))),
-    route!(POST "/cases/{id}/typical" => |c| typical::publish(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(GET "/typical" => |c| typical::list(c.ctx, c.db)),
-    route!(GET "/typical/suggestions" => |c| typical::suggestions(c.ctx, c.db, c.req)),
-    route!(GET "/analysis/monthly" => |c| analysis::monthly(c.ctx, c.db, c.req)),
-    route!(POST "/sweep" => |c| sweep::sweep(c.ctx, c.db, c.req)),
-    route!(GET "/warnings" => |c| sweep::warnings(c.ctx, c.db, c.req)),
-    route!(GET "/open311/v2/{doc}" => |c| open311::get_root(c.ctx, c.db, c.req, c.params.get("doc"))),
-    route!(POST "/open311/v2/{doc}" => |c| open311::post(c.ctx, c.db, c.req, c.params.get("doc"))),
-    route!(GET "/open311/v2/services/{doc}" => |c| open311::service(c.ctx, c.params.get("doc"))),
-    route!(GET "/open311/v2/requests/{doc}" => |c| open311::request(c.ctx, c.db, c.params.get("doc"))),
-    route!(POST "/demo-data" => |c| demo::load(c.ctx, c.db, c.req)),
+    route!(POST "/cases", cases::CREATE_DOC => |c| cases::create(c.ctx, c.db, c.req)),
+    route!(GET "/cases", cases::LIST_DOC => |c| cases::list(c.ctx, c.db, c.req)),
+    route!(GET "/cases/{id}", cases::SHOW_DOC => |c| cases::show(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/cases/{id}/actions", actions::ACT_DOC => |c| actions::act(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/cases/{id}/attachments/slots", attachments::SLOT_DOC => |c| attachments::slot(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/cases/{id}/attachments", attachments::ATTACH_DOC => |c| attachments::attach(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/cases/{id}/attachments/{n}", attachments::LINK_DOC => |c| attachments::link(c.ctx, c.db, c.req, c.params.get("id"), c.params.get("n"))),
+    route!(POST "/cases/{id}/typical", typical::PUBLISH_DOC => |c| typical::publish(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/typical", typical::LIST_DOC => |c| typical::list(c.ctx, c.db)),
+    route!(GET "/typical/suggestions", typical::SUGGESTIONS_DOC => |c| typical::suggestions(c.ctx, c.db, c.req)),
+    route!(GET "/analysis/monthly", analysis::MONTHLY_DOC => |c| analysis::monthly(c.ctx, c.db, c.req)),
+    route!(POST "/sweep", sweep::SWEEP_DOC => |c| sweep::sweep(c.ctx, c.db, c.req)),
+    route!(GET "/warnings", sweep::WARNINGS_DOC => |c| sweep::warnings(c.ctx, c.db, c.req)),
+    route!(GET "/open311/v2/{doc}", open311_doc::ROOT_DOC => |c| open311::get_root(c.ctx, c.db, c.req, c.params.get("doc"))),
+    route!(POST "/open311/v2/{doc}", open311_doc::POST_DOC => |c| open311::post(c.ctx, c.db, c.req, c.params.get("doc"))),
+    route!(GET "/open311/v2/services/{doc}", open311_doc::SERVICE_DOC => |c| open311::service(c.ctx, c.params.get("doc"))),
+    route!(GET "/open311/v2/requests/{doc}", open311_doc::REQUEST_DOC => |c| open311::request(c.ctx, c.db, c.params.get("doc"))),
+    route!(POST "/demo-data", demo::LOAD_DOC => |c| demo::load(c.ctx, c.db, c.req)),
     // The platform's idempotency records expire on every function's schedule.
-    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
+    route!(POST "/idempotency/expire", yingshang_kit::idempotency::EXPIRE_DOC => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];
 
 /// `scheme://host[:port]` the caller reached us at (the kit's reading of Spin's

@@ -8,6 +8,7 @@ use spin_sdk::http::HeaderMap;
 use std::sync::OnceLock;
 use yingshang_core::calendar::WorkingCalendar;
 use yingshang_core::complaints::{Actor, CaseId, Catalogue, may_read};
+use yingshang_core::openapi::{Caller, Param, schema};
 use yingshang_core::security::Principal;
 use yingshang_core::security::authz::Role;
 use yingshang_kit::guard;
@@ -15,6 +16,19 @@ use yingshang_kit::{Db, Failure, RequestContext};
 
 /// The roles that take part in the loop.
 pub const ROLES: &[Role] = &[Role::Enterprise, Role::Officer, Role::AgencyStaff];
+
+/// Who [`participant`] admits, as the routes' descriptions say it.
+pub const CALLER: Caller = Caller::UsersOrAgency(ROLES, SCOPE_HANDLE);
+
+/// The `{id}` of a case's routes.
+pub const CASE_ID: Param = Param::path(
+    "id",
+    "The case's id (a ULID). 诉求编号。",
+    schema::<yingshang_core::complaints::CaseId>,
+);
+
+/// What [`participant`] itself refuses: an organisation that is no department.
+pub const NOT_A_DEPARTMENT: &[&str] = &["COMPLAINTS_NOT_A_DEPARTMENT"];
 
 /// The agency of the bootstrap key, which acts as the supervising office.
 const BOOTSTRAP_AGENCY: &str = "bootstrap";

@@ -14,6 +14,7 @@ use spin_sdk::http::Request;
 use yingshang_core::complaints::{
     Action, Actor, CaseId, CaseState, SweepDecision, Warnings, sweep_decision, warnings as judge,
 };
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_kit::guard;
 use yingshang_kit::responses::json;
 use yingshang_kit::tx;
@@ -24,8 +25,36 @@ const BATCH: i64 = 500;
 /// Open cases the warning list covers.
 const OPEN_LIMIT: i64 = 5_000;
 
+/// `POST /sweep`'s description.
+pub const SWEEP_DOC: Operation = Operation {
+    id: "sweepDeadlines",
+    summary: "Accept by rule the cases not decided in time, and answer the deadlines that need attention (a schedule calls it)",
+    description: "定时扫描：超过决定时限未受理也未拒绝的诉求视为受理（逐件留痕），并返回即将到期、已逾期和日历无法判断的时限。",
+    caller: Caller::Agency(SCOPE_SWEEP),
+    replies: &[Reply::json(
+        200,
+        "What the sweep did",
+        schema::<SweepReport>,
+    )],
+    ..Operation::NEW
+};
+
+/// `GET /warnings`'s description.
+pub const WARNINGS_DOC: Operation = Operation {
+    id: "getWarnings",
+    summary: "Deadlines due within one working day, overdue, or undetermined (the supervising office)",
+    description: "时限预警（营商环境办）：一个工作日内到期、已逾期、以及工作日历尚无法判断的办理时限。",
+    caller: super::party::CALLER,
+    replies: &[Reply::json(200, "The warnings", schema::<Warnings>)],
+    problems: &[(
+        403,
+        &["COMPLAINTS_NOT_A_DEPARTMENT", "COMPLAINTS_OFFICE_ONLY"],
+    )],
+    ..Operation::NEW
+};
+
 /// What a sweep did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct SweepReport {
     /// Cases accepted by rule now.
     auto_accepted: Vec<CaseId>,

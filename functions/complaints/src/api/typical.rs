@@ -7,14 +7,16 @@
 
 use super::error::ComplaintsError;
 use super::party::{self, calendar, catalogue};
+use super::party::{CALLER, CASE_ID};
 use crate::store;
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::OffsetDateTime;
 use yingshang_core::complaints::{
-    Actor, CaseId, CaseSummary, CategoryCode, ProblemKey, Solution, Summary, TypicalCase,
-    publish_suggestions, publish_typical,
+    Actor, CaseId, CaseSummary, CategoryCode, ProblemKey, PublishError, Solution, Summary,
+    TypicalCase, publish_suggestions, publish_typical,
 };
+use yingshang_core::openapi::{Content, Link, Operation, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::unix_ms;
@@ -33,25 +35,106 @@ const CLOSED_LIMIT: usize = 100_000;
 const PUBLISHED_LIMIT: i64 = 10_000;
 
 /// `POST /cases/{id}/typical`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
+    /// The problem, for the public (5 to 500 characters; redacted again).
+    #[schemars(with = "Summary")]
     summary: String,
+    /// How it was solved, for the public (5 to 2000 characters; redacted again).
+    #[schemars(with = "Solution")]
     solution: String,
 }
 
 /// A published typical case as listed.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 struct Published<T> {
     id: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     published_at: OffsetDateTime,
     #[serde(flatten)]
     case: T,
 }
 
+/// `GET /typical` (the stored records, as published).
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct TypicalList {
+    /// Newest first, at most 200.
+    typical_cases: Vec<Published<TypicalCase>>,
+}
+
+/// `POST /cases/{id}/typical`'s description.
+pub const PUBLISH_DOC: Operation = Operation {
+    id: "publishTypicalCase",
+    summary: "Publish a closed, tagged case as a typical case, anonymised (the supervising office)",
+    description: "营商环境办将已办结并标注共性问题的诉求发布为典型案例（自动去除企业名称与信用代码）。",
+    caller: CALLER,
+    params: &[CASE_ID],
+    body: Content::Json(schema::<PublishRequest>),
+    body_example: Some(
+        r#"{"summary": "企业办理营业执照变更时被要求重复提交材料。", "solution": "窗口实行一次性告知，材料清单在网上公开。"}"#,
+    ),
+    replies: &[Reply::json(
+        201,
+        "The typical case as published",
+        schema::<Published<TypicalCase>>,
+    )],
+    problems: &[
+        (
+            400,
+            &[
+                "COMPLAINTS_TEXT_LENGTH",
+                "COMPLAINTS_TEXT_CONTROL_CHARACTER",
+            ],
+        ),
+        (
+            403,
+            &["COMPLAINTS_NOT_A_DEPARTMENT", "COMPLAINTS_OFFICE_ONLY"],
+        ),
+        (404, &["COMPLAINTS_CASE_NOT_FOUND"]),
+        (409, &["COMPLAINTS_TYPICAL_ALREADY_PUBLISHED"]),
+        (409, PublishError::CODES),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /typical`'s description.
+pub const LIST_DOC: Operation = Operation {
+    id: "listTypicalCases",
+    summary: "Published typical cases (public; no enterprise data)",
+    description: "已发布的典型案例（公开，不含企业信息）。",
+    replies: &[Reply::json(200, "Newest first", schema::<TypicalList>)],
+    ..Operation::NEW
+};
+
+/// `GET /typical/suggestions`'s description.
+pub const SUGGESTIONS_DOC: Operation = Operation {
+    id: "getTypicalSuggestions",
+    summary: "Classes of problems that call for a typical case (the supervising office)",
+    description: "建议发布典型案例的共性问题：已办结且标注同一问题的诉求达到目录阈值、尚无已发布案例的。",
+    caller: CALLER,
+    replies: &[Reply::json(
+        200,
+        "The suggestions",
+        schema::<SuggestionsAnswer>,
+    )],
+    problems: &[(
+        403,
+        &["COMPLAINTS_NOT_A_DEPARTMENT", "COMPLAINTS_OFFICE_ONLY"],
+    )],
+    links: &[Link {
+        status: 200,
+        name: "PublishSuggested",
+        operation_id: "publishTypicalCase",
+        parameters: &[("id", "$response.body#/suggestions/0/cases/0")],
+    }],
+    ..Operation::NEW
+};
+
 /// A class of problems enough closed cases share to publish one of them.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct SuggestionView {
     problem_key: ProblemKey,
     /// The categories of its cases (one, as a rule).
@@ -62,7 +145,7 @@ struct SuggestionView {
 }
 
 /// `GET /typical/suggestions`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct SuggestionsAnswer {
     /// The catalogue's `typical_case_threshold`.
     threshold: u32,

@@ -14,6 +14,7 @@ use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod attachments;
+mod contract;
 mod deadlines;
 mod isolation;
 mod open311;
