@@ -15,5 +15,5 @@ use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(req: Request) -> impl IntoResponse {
-    yingshang_kit::router::serve_with_calendar(api::BASE_PATH, api::ROUTES, req).await
+    yingshang_kit::router::serve_api_with_calendar(&api::API, req).await
 }

@@ -106,7 +106,7 @@ pub struct Due {
 }
 
 /// What a dispatch did, by key.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct DispatchReport {
     /// Sent and acknowledged.
     pub delivered: Vec<String>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// A qualification type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QualificationType {
     /// Its code, e.g. `env-assessment`.
@@ -17,7 +17,7 @@ pub struct QualificationType {
 }
 
 /// An item of the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// Stable code, `AP-01` (approval) or `OT-01` (other).
@@ -33,7 +33,7 @@ pub struct Item {
 }
 
 /// The catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Catalogue {
     /// Its version.
@@ -70,6 +70,16 @@ pub enum CatalogueError {
 }
 
 impl CatalogueError {
+    /// Every code [`CatalogueError::code`] answers.
+    pub const CODES: &'static [&'static str] = &[
+        "INTERMEDIARY_ITEM_CODE_INVALID",
+        "INTERMEDIARY_ITEM_NAME_INVALID",
+        "INTERMEDIARY_ITEM_KIND_INVALID",
+        "INTERMEDIARY_ITEM_QUALIFICATIONS_INVALID",
+        "INTERMEDIARY_ITEM_EXISTS",
+        "INTERMEDIARY_CATALOGUE_INVALID",
+    ];
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         match self {

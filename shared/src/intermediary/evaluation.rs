@@ -100,19 +100,22 @@ pub fn timeliness(rules: &EvaluationRules, due: Date, delivered: Date) -> u8 {
 }
 
 /// The owner's ratings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ratings {
     /// Quality of the work, 0–100.
+    #[schemars(range(max = 100))]
     pub quality: u8,
     /// Attitude, 0–100.
+    #[schemars(range(max = 100))]
     pub attitude: u8,
     /// Fees, 0–100.
+    #[schemars(range(max = 100))]
     pub fees: u8,
 }
 
 /// One evaluation's result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Score {
     /// Timeliness, measured.
     pub timeliness: u8,
@@ -159,7 +162,7 @@ pub fn live_rating(rules: &EvaluationRules, scores: &[u8]) -> Option<(u8, u8)> {
 }
 
 /// A warning card, from the mildest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Card {
     /// Repeated low scores.

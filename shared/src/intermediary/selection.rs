@@ -75,6 +75,16 @@ pub enum BidRefusal {
 }
 
 impl BidRefusal {
+    /// Every code [`BidRefusal::code`] answers.
+    pub const CODES: &'static [&'static str] = &[
+        "INTERMEDIARY_BIDS_CLOSED",
+        "INTERMEDIARY_NOT_QUALIFIED",
+        "INTERMEDIARY_QUALIFICATION_EXPIRED",
+        "INTERMEDIARY_SANCTIONED",
+        "INTERMEDIARY_ALREADY_BID",
+        "INTERMEDIARY_PRICE_INVALID",
+    ];
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         match self {

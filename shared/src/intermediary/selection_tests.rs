@@ -151,3 +151,39 @@ fn scoring_weighs_the_lowest_price_against_proposals_in_integers() {
     let unscored = [bid("a", 1, None), bid("b", 2, Some(1))];
     assert_eq!(scores(&unscored, 50), Err(SelectionError::ProposalUnscored));
 }
+
+#[test]
+fn the_intermediary_error_code_lists_are_complete() {
+    use crate::intermediary::catalogue::CatalogueError;
+    // Every variant's code is listed, and each list has no duplicate.
+    let refusals = [
+        BidRefusal::Closed,
+        BidRefusal::NotQualified,
+        BidRefusal::QualificationExpired,
+        BidRefusal::Sanctioned,
+        BidRefusal::AlreadyBid,
+        BidRefusal::Price { cap: 1 },
+    ];
+    for r in &refusals {
+        assert!(BidRefusal::CODES.contains(&r.code()), "{}", r.code());
+    }
+    let catalogue = [
+        CatalogueError::Code(String::new()),
+        CatalogueError::Name(String::new()),
+        CatalogueError::Kind(String::new()),
+        CatalogueError::Qualifications(String::new()),
+        CatalogueError::Exists(String::new()),
+        CatalogueError::Parse(String::new()),
+    ];
+    for e in &catalogue {
+        assert!(CatalogueError::CODES.contains(&e.code()), "{}", e.code());
+    }
+    for list in [BidRefusal::CODES, CatalogueError::CODES] {
+        let mut sorted = list.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), list.len());
+    }
+    assert_eq!(BidRefusal::CODES.len(), refusals.len());
+    assert_eq!(CatalogueError::CODES.len(), catalogue.len());
+}

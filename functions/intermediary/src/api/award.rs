@@ -7,10 +7,11 @@
 use super::error::{MarketError, field};
 use super::notify;
 use super::ocds::{Stage, publish};
-use super::projects::{ProjectView, load};
+use super::projects::{ID, NOT_FOUND, ProjectView, load};
 use super::providers::barred;
-use super::who::{is_staff, owner_of};
+use super::who::{OWNERS, is_staff, owner_of};
 use crate::store::projects::{self as prstore, Project};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use spin_sdk::http::Request;
 use std::collections::BTreeMap;
@@ -18,8 +19,8 @@ use yingshang_core::calendar::local_date;
 use yingshang_core::intermediary::selection::select;
 use yingshang_core::intermediary::{Bid, Method, Outcome};
 use yingshang_core::money::Fen;
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::security::authz::Role;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::guard;
@@ -139,6 +140,43 @@ async fn finish(
     Ok(p)
 }
 
+const fn to(name: &'static str, operation_id: &'static str) -> Link {
+    Link {
+        status: 200,
+        name,
+        operation_id,
+        parameters: &[("id", "$response.body#/id")],
+    }
+}
+
+/// `POST /projects/{id}/close`'s description.
+pub const CLOSE_DOC: Operation = Operation {
+    id: "closeProjectRound",
+    summary: "Close a round after its deadline: fix the valid bids, reveal the seed, draw",
+    description: "截止后截标（业主、管理人员或定时任务）：确定有效报价、公布种子；随机抽取当即进行，直接选取与评分等待业主；有效报价不足则流标。",
+    caller: Caller::UsersOrAgency(OWNERS, super::SCOPE_SWEEP),
+    params: &[ID],
+    replies: &[Reply::json(
+        200,
+        "The project as the close left it",
+        schema::<ProjectView>,
+    )],
+    problems: &[
+        (403, &["INTERMEDIARY_NOT_OWNER"]),
+        NOT_FOUND,
+        (409, &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_CONTENDED"]),
+        (422, &["INTERMEDIARY_SELECTION_INVALID"]),
+    ],
+    links: &[
+        to("GetProject", "getProject"),
+        to("ChooseProvider", "chooseProvider"),
+        to("ScoreProposals", "scoreProposals"),
+        to("Reannounce", "reannounceProject"),
+        to("SignContract", "signContract"),
+    ],
+    ..Operation::NEW
+};
+
 /// `POST /projects/{id}/close`: the owner, staff or the schedule, after the deadline.
 pub async fn close(
     ctx: &RequestContext,
@@ -146,14 +184,7 @@ pub async fn close(
     req: Request,
     id: &str,
 ) -> Result<Answer, Failure> {
-    let caller = guard::user_or_agency(
-        ctx,
-        db,
-        req.headers(),
-        &[Role::Enterprise, Role::AgencyStaff],
-        super::SCOPE_SWEEP,
-    )
-    .await?;
+    let caller = guard::user_or_agency(ctx, db, req.headers(), OWNERS, super::SCOPE_SWEEP).await?;
     let p = load(ctx, db, id).await?;
     let allowed = matches!(caller, yingshang_core::security::Principal::Agency(_))
         || owner_of(&caller).is_some_and(|o| o == p.owner)
@@ -215,11 +246,71 @@ fn valid_bids(p: &Project, rows: Vec<crate::store::projects::BidRow>) -> Vec<Bid
         .collect()
 }
 
-#[derive(Debug, Deserialize)]
+/// The owner's direct choice.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ChoiceBody {
+    /// The credit code of a valid bidder.
     provider: String,
 }
+
+/// Problems of an owner's action on a project in a given status.
+const OWNER_PROBLEMS: &[(u16, &[&str])] = &[
+    (403, &["INTERMEDIARY_NOT_OWNER"]),
+    NOT_FOUND,
+    (409, &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_CONTENDED"]),
+    (422, &["INTERMEDIARY_SELECTION_INVALID"]),
+];
+
+/// `POST /projects/{id}/choice`'s description.
+pub const CHOOSE_DOC: Operation = Operation {
+    id: "chooseProvider",
+    summary: "Choose the winner among the valid bidders (owner, direct selection)",
+    description: "直接选取：业主在有效报价机构中选定中选机构。",
+    caller: Caller::Users(OWNERS),
+    params: &[ID],
+    body: Content::Json(schema::<ChoiceBody>),
+    body_example: Some(r#"{"provider": "91410100MA0000001X"}"#),
+    replies: &[Reply::json(
+        200,
+        "The project, awarded",
+        schema::<ProjectView>,
+    )],
+    problems: OWNER_PROBLEMS,
+    links: &[
+        to("GetProject", "getProject"),
+        to("SignContract", "signContract"),
+    ],
+    ..Operation::NEW
+};
+
+/// `POST /projects/{id}/scores`'s description.
+pub const SCORE_DOC: Operation = Operation {
+    id: "scoreProposals",
+    summary: "Score every valid proposal; the scoring then selects the winner (owner)",
+    description: "综合评分：业主为每份有效方案打分（0–100），按价格权重计算总分选定中选机构。",
+    caller: Caller::Users(OWNERS),
+    params: &[ID],
+    body: Content::Json(schema::<ScoresBody>),
+    body_example: Some(r#"{"scores": {"91410100MA0000001X": 85, "91410100MA00000021": 78}}"#),
+    replies: &[Reply::json(
+        200,
+        "The project, awarded",
+        schema::<ProjectView>,
+    )],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (403, &["INTERMEDIARY_NOT_OWNER"]),
+        NOT_FOUND,
+        (409, &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_CONTENDED"]),
+        (422, &["INTERMEDIARY_SELECTION_INVALID"]),
+    ],
+    links: &[
+        to("GetProject", "getProject"),
+        to("SignContract", "signContract"),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /projects/{id}/choice`: direct selection by the owner.
 pub async fn choose(
@@ -255,9 +346,12 @@ pub async fn choose(
     Ok(json(ctx, 200, &ProjectView::of(&done)))
 }
 
-#[derive(Debug, Deserialize)]
+/// The owner's proposal scores.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ScoresBody {
+    /// Credit code (18 characters) → score 0–100, for every valid bid.
+    #[schemars(extend("additionalProperties" = {"type": "integer", "minimum": 0, "maximum": 100}))]
     scores: BTreeMap<String, u8>,
 }
 
@@ -274,6 +368,18 @@ pub async fn score(
     let b: ScoresBody = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     if b.scores.values().any(|s| *s > 100) {
         return Err(field("scores", "每项评分须为 0–100", "each score is 0–100").into());
+    }
+    // Keyed by credit code: anything else names no bidder (and a NUL reaches no column).
+    if b.scores
+        .keys()
+        .any(|k| yingshang_core::security::credit_code::CreditCode::parse(k).is_err())
+    {
+        return Err(field(
+            "scores",
+            "须以统一社会信用代码为键",
+            "must be keyed by credit codes",
+        )
+        .into());
     }
     let done = in_transaction(ctx, db, "scoring proposals", async |db: &Db| {
         let mut p = prstore::by_id(db, id)

@@ -5,18 +5,21 @@
 //! score reversed the burden of proof.
 
 use super::config;
-use super::error::{MarketError, field};
+use super::error::{MarketError, field, free_text};
 use super::notify;
 use super::ocds::{Stage, publish};
-use super::projects::{ProjectView, load};
+use super::projects::{ID, NOT_FOUND, ProjectView, load};
+use super::who::{ENTERPRISE, OWNERS};
 use crate::store::projects::{self as prstore, EvaluationRow, Project};
 use crate::store::providers as pstore;
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use yingshang_core::calendar::{IsoDate, iso, local_date};
-use yingshang_core::intermediary::Ratings;
 use yingshang_core::intermediary::deadline::deadlines;
 use yingshang_core::intermediary::evaluation::{card, score as score_rule, timeliness};
+use yingshang_core::intermediary::{Ratings, Score};
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Reply, schema};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
@@ -26,11 +29,59 @@ use yingshang_kit::responses::json;
 use yingshang_kit::tx::{TxError, in_transaction};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
-#[derive(Debug, Deserialize)]
+/// The signed contract.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ContractBody {
+    /// The signing day: within the last 30 days, not after today.
     signed_on: IsoDate,
 }
+
+/// The project of an answer about it.
+const BY_ID: &[(&str, &str)] = &[("id", "$response.body#/id")];
+/// The project of an evaluation.
+const BY_PROJECT: &[(&str, &str)] = &[("id", "$response.body#/project")];
+
+const fn to(
+    name: &'static str,
+    operation_id: &'static str,
+    status: u16,
+    parameters: &'static [(&'static str, &'static str)],
+) -> Link {
+    Link {
+        status,
+        name,
+        operation_id,
+        parameters,
+    }
+}
+
+/// `POST /projects/{id}/contract`'s description.
+pub const CONTRACT_DOC: Operation = Operation {
+    id: "signContract",
+    summary: "Record the signed contract; the dual deadlines run from its day (owner)",
+    description: "业主登记签订的合同，据签约日计算法定时限（工作日）与合同约定时限（自然日）。",
+    caller: Caller::Users(OWNERS),
+    params: &[ID],
+    body: Content::Json(schema::<ContractBody>),
+    body_example: Some(r#"{"signed_on": "2026-12-01"}"#),
+    replies: &[Reply::json(
+        200,
+        "The project, contracted",
+        schema::<ProjectView>,
+    )],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (403, &["INTERMEDIARY_NOT_OWNER"]),
+        NOT_FOUND,
+        (409, &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_CONTENDED"]),
+    ],
+    links: &[
+        to("GetProject", "getProject", 200, BY_ID),
+        to("Deliver", "deliverResult", 200, BY_ID),
+    ],
+    ..Operation::NEW
+};
 
 async fn as_owner(
     ctx: &RequestContext,
@@ -162,12 +213,87 @@ impl TapLog for MarketError {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The delivered result.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DeliveryBody {
+    /// The delivery day: from the signing, not after today.
     delivered_on: IsoDate,
+    /// What was delivered, 1–2000 characters (no control characters but line breaks and tabs).
     summary: String,
 }
+
+/// `POST /projects/{id}/delivery`'s description.
+pub const DELIVER_DOC: Operation = Operation {
+    id: "deliverResult",
+    summary: "Deliver the result (the selected agency); it goes to the approval system",
+    description: "中选机构提交服务成果，成果推送至投资项目审批系统，并短信通知业主评价。",
+    caller: Caller::Users(ENTERPRISE),
+    params: &[ID],
+    body: Content::Json(schema::<DeliveryBody>),
+    body_example: Some(
+        r#"{"delivered_on": "2026-12-03", "summary": "环境影响报告书（报批稿）已提交。"}"#,
+    ),
+    replies: &[Reply::json(
+        200,
+        "The project, delivered",
+        schema::<ProjectView>,
+    )],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (403, &["INTERMEDIARY_NOT_WINNER"]),
+        NOT_FOUND,
+        (409, &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_CONTENDED"]),
+    ],
+    links: &[
+        to("GetProject", "getProject", 200, BY_ID),
+        to("Evaluate", "evaluateDelivery", 200, BY_ID),
+    ],
+    ..Operation::NEW
+};
+
+/// An evaluation recorded.
+#[derive(Debug, Serialize, JsonSchema)]
+struct EvaluationView {
+    /// The project's id.
+    project: String,
+    /// The agency evaluated.
+    provider: String,
+    /// The evaluation as stored.
+    evaluation: EvaluationRow,
+    /// The score and whether the burden of proof is reversed.
+    score: Score,
+}
+
+/// `POST /projects/{id}/evaluation`'s description.
+pub const EVALUATE_DOC: Operation = Operation {
+    id: "evaluateDelivery",
+    summary: "Evaluate the delivered work: quality, attitude, fees; timeliness is measured (owner)",
+    description: "业主评价：质量、态度、收费三项打分，时效按合同约定时限自动计算；低于 60 分举证倒置。",
+    caller: Caller::Users(OWNERS),
+    params: &[ID],
+    body: Content::Json(schema::<Ratings>),
+    body_example: Some(r#"{"quality": 90, "attitude": 95, "fees": 85}"#),
+    replies: &[Reply::json(201, "The evaluation", schema::<EvaluationView>)],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (403, &["INTERMEDIARY_NOT_OWNER"]),
+        NOT_FOUND,
+        (
+            409,
+            &[
+                "INTERMEDIARY_WRONG_STATE",
+                "INTERMEDIARY_ALREADY_EVALUATED",
+                "INTERMEDIARY_CONTENDED",
+            ],
+        ),
+    ],
+    links: &[
+        to("GetProject", "getProject", 201, BY_PROJECT),
+        to("GiveEvidence", "submitEvidence", 201, BY_PROJECT),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /projects/{id}/delivery`: the selected agency delivers; the result goes to
 /// the approval system through the outbox.
@@ -194,9 +320,13 @@ pub async fn deliver(
         )
         .into());
     }
-    let n = b.summary.trim().chars().count();
-    if !(1..=2000).contains(&n) {
-        return Err(field("summary", "须为 1–2000 字", "must be 1–2000 characters").into());
+    if !free_text(&b.summary, 1, 2000) {
+        return Err(field(
+            "summary",
+            "须为 1–2000 字，不含控制字符",
+            "must be 1–2000 characters without control characters",
+        )
+        .into());
     }
     p.delivered_on = Some(iso(day));
     p.result_summary = Some(b.summary.trim().to_owned());
@@ -285,15 +415,57 @@ pub async fn evaluate(
     Ok(json(
         ctx,
         201,
-        &serde_json::json!({ "project": p.id, "provider": winner, "evaluation": row, "score": s }),
+        &EvaluationView {
+            project: p.id.clone(),
+            provider: winner,
+            evaluation: row,
+            score: s,
+        },
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// The agency's evidence.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EvidenceBody {
+    /// 1–5000 characters (no control characters but line breaks and tabs).
     evidence: String,
 }
+
+/// The evaluation with the evidence.
+#[derive(Debug, Serialize, JsonSchema)]
+struct EvidenceView {
+    /// The project's id.
+    project: String,
+    /// The evaluation, now with the evidence.
+    evaluation: Option<EvaluationRow>,
+}
+
+/// `POST /projects/{id}/evidence`'s description.
+pub const EVIDENCE_DOC: Operation = Operation {
+    id: "submitEvidence",
+    summary: "Answer a score below 60 with evidence (the selected agency)",
+    description: "评价低于 60 分时举证倒置：中选机构在期限内提交证据说明。",
+    caller: Caller::Users(ENTERPRISE),
+    params: &[ID],
+    body: Content::Json(schema::<EvidenceBody>),
+    body_example: Some(r#"{"evidence": "延期系业主补充资料所致，附往来函件。"}"#),
+    replies: &[Reply::json(
+        200,
+        "The evaluation, with the evidence",
+        schema::<EvidenceView>,
+    )],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (403, &["INTERMEDIARY_NOT_WINNER"]),
+        NOT_FOUND,
+        (
+            409,
+            &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_NO_EVIDENCE_DUE"],
+        ),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /projects/{id}/evidence`: the agency answers a score below 60.
 pub async fn evidence(
@@ -305,9 +477,13 @@ pub async fn evidence(
     let (caller, p) = as_winner(ctx, db, &req, id, "evaluated").await?;
     let (parts, body) = req.into_parts();
     let b: EvidenceBody = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
-    let n = b.evidence.trim().chars().count();
-    if !(1..=5000).contains(&n) {
-        return Err(field("evidence", "须为 1–5000 字", "must be 1–5000 characters").into());
+    if !free_text(&b.evidence, 1, 5000) {
+        return Err(field(
+            "evidence",
+            "须为 1–5000 字，不含控制字符",
+            "must be 1–5000 characters without control characters",
+        )
+        .into());
     }
     let now = unix_ms(ctx.now);
     in_transaction(ctx, db, "recording evidence", async |db: &Db| {
@@ -332,6 +508,9 @@ pub async fn evidence(
     Ok(json(
         ctx,
         200,
-        &serde_json::json!({ "project": p.id, "evaluation": e }),
+        &EvidenceView {
+            project: p.id,
+            evaluation: e,
+        },
     ))
 }

@@ -6,9 +6,12 @@ use super::SCOPE_DEMO;
 use super::ocds::{Stage, publish};
 use crate::store::projects::{self as prstore, Project};
 use crate::store::providers as pstore;
+use schemars::JsonSchema;
+use serde::Serialize;
 use spin_sdk::http::Request;
 use time::Duration;
 use yingshang_core::intermediary::Commitment;
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::credit_code::CreditCode;
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::guard;
@@ -43,6 +46,23 @@ const AGENCIES: &[(&str, &str, &str)] = &[
 
 /// The demo owner: the enterprise of the tax and check-in demos.
 const OWNER: &str = "91411502MA4000000H";
+
+/// What the demo load did.
+#[derive(Debug, Serialize, JsonSchema)]
+struct DemoView {
+    /// Agencies seeded: 4 the first time, 0 once there are agencies.
+    agencies: usize,
+}
+
+/// `POST /demo-data`'s description.
+pub const LOAD_DOC: Operation = Operation {
+    id: "loadDemoData",
+    summary: "Seed the demo: four qualified agencies and an open notice (only while there are no agencies)",
+    description: "加载演示数据：四家已审核资质的中介机构和一个随机抽取的环评项目公告（仅在尚无机构时执行，幂等）。",
+    caller: Caller::Agency(SCOPE_DEMO),
+    replies: &[Reply::json(200, "What was seeded", schema::<DemoView>)],
+    ..Operation::NEW
+};
 
 /// `POST /demo-data` (agency key `intermediary:demo`).
 pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
@@ -119,5 +139,5 @@ pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
         Ok(AGENCIES.len())
     })
     .await?;
-    Ok(json(ctx, 200, &serde_json::json!({ "agencies": seeded })))
+    Ok(json(ctx, 200, &DemoView { agencies: seeded }))
 }

@@ -232,6 +232,17 @@ impl From<SelectionError> for MarketError {
     }
 }
 
+/// Whether a free text (a proposal, a summary, evidence) is `min`–`max` characters
+/// once trimmed, with no control character but line breaks and tabs: a NUL in
+/// particular, which no database text column holds.
+pub fn free_text(t: &str, min: usize, max: usize) -> bool {
+    let n = t.trim().chars().count();
+    (min..=max).contains(&n)
+        && !t
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// A field error.
 pub fn field(field: &'static str, zh: &'static str, en: &'static str) -> MarketError {
     MarketError::Field { field, zh, en }

@@ -1,10 +1,11 @@
 //! The item catalogue: the built-in "66 + N" list with the items staff added.
 
 use super::error::{MarketError, field};
-use super::who::staff;
+use super::who::{STAFF_CALLER, staff};
 use crate::store::providers as pstore;
 use spin_sdk::http::Request;
 use yingshang_core::intermediary::catalogue::{Catalogue, Item};
+use yingshang_core::openapi::{Content, Operation, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::unix_ms;
@@ -29,6 +30,34 @@ pub async fn catalogue(ctx: &RequestContext, db: &Db) -> Result<Catalogue, Failu
     }
     Ok(c)
 }
+
+/// `GET /items`'s description.
+pub const LIST_DOC: Operation = Operation {
+    id: "listItems",
+    summary: "The item catalogue (\"66 + N\") with the qualifications each item needs",
+    description: "中介服务事项清单（“66 + N”），含每项所需资质类型（公开）。",
+    replies: &[Reply::json(200, "The catalogue", schema::<Catalogue>)],
+    ..Operation::NEW
+};
+
+/// `POST /items`'s description.
+pub const ADD_DOC: Operation = Operation {
+    id: "addItem",
+    summary: "Add an item to the catalogue (marketplace staff)",
+    description: "中介超市管理人员新增服务事项；编码须为两个大写字母、连字符和 2–3 位数字，资质类型须在清单中。",
+    caller: STAFF_CALLER,
+    body: Content::Json(schema::<Item>),
+    body_example: Some(
+        r#"{"code": "OT-21", "name_zh": "节能评估", "name_en": "Energy assessment", "kind": "other", "qualifications": ["energy-review"]}"#,
+    ),
+    replies: &[Reply::json(201, "The item, added", schema::<Item>)],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (403, &["INTERMEDIARY_STAFF_ONLY"]),
+        (409, &["INTERMEDIARY_WRONG_STATE"]),
+    ],
+    ..Operation::NEW
+};
 
 /// `GET /items`.
 pub async fn list(ctx: &RequestContext, db: &Db) -> Result<Answer, Failure> {

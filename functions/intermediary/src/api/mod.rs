@@ -27,6 +27,8 @@
 //! | POST | `/notifications/dispatch` | agency key `intermediary:sweep` (schedule): sends the outbox |
 //! | POST | `/demo-data` | agency key `intermediary:demo` (on start) |
 //! | POST | `/idempotency/expire` | agency key `platform:maintain` (schedule) |
+//!
+//! `GET /openapi.json` (public) describes every route: [`API`].
 
 mod award;
 mod bids;
@@ -42,8 +44,9 @@ mod providers;
 mod sweep;
 mod who;
 
+use yingshang_core::openapi::Info;
 use yingshang_kit::route;
-use yingshang_kit::router::Route;
+use yingshang_kit::router::{Api, Route};
 
 /// Where the routes live.
 pub const BASE_PATH: &str = "/api/intermediary";
@@ -70,36 +73,53 @@ async fn items_name(
     Ok(code.to_owned())
 }
 
+/// The function as described: its OpenAPI document is served at
+/// `GET /api/intermediary/openapi.json`.
+pub const API: Api = Api {
+    base: BASE_PATH,
+    info: Info {
+        title: "Yingshang intermediary marketplace API · 网上中介超市",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "The \"66 + N\" item catalogue; intermediary agencies and their qualifications; \
+                      projects with open bids and a draw anyone can verify; contracts with dual \
+                      deadlines; evaluation, cards and the triple sanction with a public credit feed; \
+                      every project as OCDS 1.1 open data. \
+                      网上中介超市：服务事项清单、中介机构入驻与资质审核、公开竞价与可验证的随机抽取、\
+                      双期限合同、评价与警示、三联惩戒与信用信息、OCDS 开放数据。",
+    },
+    routes: ROUTES,
+};
+
 /// The route table.
 pub const ROUTES: &[Route] = &[
-    route!(GET "/items" => |c| items::list(c.ctx, c.db)),
-    route!(POST "/items" => |c| items::add(c.ctx, c.db, c.req)),
-    route!(POST "/providers" => |c| providers::register(c.ctx, c.db, c.req)),
-    route!(GET "/providers" => |c| providers::list(c.ctx, c.db)),
-    route!(GET "/providers/{cc}" => |c| providers::show(c.ctx, c.db, c.params.get("cc"))),
-    route!(POST "/providers/{cc}/qualifications/{q}/decision" => |c| providers::decide(c.ctx, c.db, c.req, c.params.get("cc"), c.params.get("q"))),
-    route!(POST "/providers/{cc}/sanctions" => |c| providers::sanction(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(POST "/providers/{cc}/red-card" => |c| providers::red_card(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(POST "/providers/{cc}/handling" => |c| providers::handling(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(POST "/providers/{cc}/complaint" => |c| providers::complain(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(GET "/credit-events" => |c| providers::credit_events(c.ctx, c.db, c.req)),
-    route!(POST "/projects" => |c| projects::create(c.ctx, c.db, c.req)),
-    route!(GET "/projects" => |c| projects::list(c.ctx, c.db, c.req)),
-    route!(GET "/projects/{id}" => |c| projects::show(c.ctx, c.db, c.params.get("id"))),
-    route!(POST "/projects/{id}/bids" => |c| bids::bid(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(GET "/projects/{id}/bids" => |c| bids::list(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/close" => |c| award::close(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/choice" => |c| award::choose(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/scores" => |c| award::score(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/reannounce" => |c| projects::reannounce(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/contract" => |c| delivery::contract(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/delivery" => |c| delivery::deliver(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/evaluation" => |c| delivery::evaluate(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/projects/{id}/evidence" => |c| delivery::evidence(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(GET "/ocds/releases" => |c| ocds::releases(c.ctx, c.db, c.req)),
-    route!(GET "/ocds/projects/{id}" => |c| ocds::project(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/sweep" => |c| sweep::sweep(c.ctx, c.db, c.req)),
-    route!(POST "/notifications/dispatch" => |c| notify::dispatch(c.ctx, c.db, c.req)),
-    route!(POST "/demo-data" => |c| demo::load(c.ctx, c.db, c.req)),
-    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
+    route!(GET "/items", items::LIST_DOC => |c| items::list(c.ctx, c.db)),
+    route!(POST "/items", items::ADD_DOC => |c| items::add(c.ctx, c.db, c.req)),
+    route!(POST "/providers", providers::REGISTER_DOC => |c| providers::register(c.ctx, c.db, c.req)),
+    route!(GET "/providers", providers::LIST_DOC => |c| providers::list(c.ctx, c.db)),
+    route!(GET "/providers/{cc}", providers::SHOW_DOC => |c| providers::show(c.ctx, c.db, c.params.get("cc"))),
+    route!(POST "/providers/{cc}/qualifications/{q}/decision", providers::DECIDE_DOC => |c| providers::decide(c.ctx, c.db, c.req, c.params.get("cc"), c.params.get("q"))),
+    route!(POST "/providers/{cc}/sanctions", providers::SANCTION_DOC => |c| providers::sanction(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(POST "/providers/{cc}/red-card", providers::RED_CARD_DOC => |c| providers::red_card(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(POST "/providers/{cc}/handling", providers::HANDLING_DOC => |c| providers::handling(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(POST "/providers/{cc}/complaint", providers::COMPLAIN_DOC => |c| providers::complain(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(GET "/credit-events", providers::CREDIT_EVENTS_DOC => |c| providers::credit_events(c.ctx, c.db, c.req)),
+    route!(POST "/projects", projects::CREATE_DOC => |c| projects::create(c.ctx, c.db, c.req)),
+    route!(GET "/projects", projects::LIST_DOC => |c| projects::list(c.ctx, c.db, c.req)),
+    route!(GET "/projects/{id}", projects::SHOW_DOC => |c| projects::show(c.ctx, c.db, c.params.get("id"))),
+    route!(POST "/projects/{id}/bids", bids::BID_DOC => |c| bids::bid(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/projects/{id}/bids", bids::LIST_DOC => |c| bids::list(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/close", award::CLOSE_DOC => |c| award::close(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/choice", award::CHOOSE_DOC => |c| award::choose(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/scores", award::SCORE_DOC => |c| award::score(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/reannounce", projects::REANNOUNCE_DOC => |c| projects::reannounce(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/contract", delivery::CONTRACT_DOC => |c| delivery::contract(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/delivery", delivery::DELIVER_DOC => |c| delivery::deliver(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/evaluation", delivery::EVALUATE_DOC => |c| delivery::evaluate(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/projects/{id}/evidence", delivery::EVIDENCE_DOC => |c| delivery::evidence(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/ocds/releases", ocds::RELEASES_DOC => |c| ocds::releases(c.ctx, c.db, c.req)),
+    route!(GET "/ocds/projects/{id}", ocds::PROJECT_DOC => |c| ocds::project(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/sweep", sweep::SWEEP_DOC => |c| sweep::sweep(c.ctx, c.db, c.req)),
+    route!(POST "/notifications/dispatch", notify::DISPATCH_DOC => |c| notify::dispatch(c.ctx, c.db, c.req)),
+    route!(POST "/demo-data", demo::LOAD_DOC => |c| demo::load(c.ctx, c.db, c.req)),
+    route!(POST "/idempotency/expire", yingshang_kit::idempotency::EXPIRE_DOC => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];

@@ -10,10 +10,11 @@ use crate::store::outbox::{NOTIFICATIONS, queue};
 use crate::store::projects::{EvaluationRow, Project};
 use crate::store::providers as pstore;
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::channel::sign_body;
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::guard;
-use yingshang_kit::outbox::{self, Due, post_signed_json};
+use yingshang_kit::outbox::{self, DispatchReport, Due, post_signed_json};
 use yingshang_kit::responses::json;
 use yingshang_kit::tx::TxError;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
@@ -185,6 +186,16 @@ async fn variable(ctx: &RequestContext, name: &str) -> Result<String, Failure> {
             .into()
     })
 }
+
+/// `POST /notifications/dispatch`'s description.
+pub const DISPATCH_DOC: Operation = Operation {
+    id: "dispatchNotifications",
+    summary: "Send the due notifications (SMS, results to the approval system) from the outbox",
+    description: "定时任务：发送发件箱中到期的通知（短信、推送审批系统的成果），失败按退避重试。",
+    caller: Caller::Agency(SCOPE_SWEEP),
+    replies: &[Reply::json(200, "What was sent", schema::<DispatchReport>)],
+    ..Operation::NEW
+};
 
 /// `POST /notifications/dispatch` (schedule): sends what is due.
 pub async fn dispatch(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

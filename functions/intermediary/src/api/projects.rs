@@ -6,12 +6,14 @@
 
 use super::error::{MarketError, field};
 use super::ocds::{Stage, publish};
-use super::who::owner;
+use super::who::{OWNERS, owner};
 use crate::store::projects::{self as prstore, Project};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use time::Duration;
 use yingshang_core::intermediary::Commitment;
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::{from_unix_ms, rfc3339, unix_ms};
@@ -27,27 +29,185 @@ const MAX_OPEN: Duration = Duration::days(90);
 /// The shortest a notice stays open (bidders need time to see it).
 const MIN_OPEN: Duration = Duration::minutes(1);
 
-#[derive(Debug, Deserialize)]
+/// How the winner is selected.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MethodBody {
+    /// `direct` (the owner chooses), `random_draw`, or `scoring` (price and proposal).
+    #[schemars(extend("enum" = ["direct", "random_draw", "scoring"]))]
     method: String,
+    /// Scoring only: the price's weight, 10–90 (percent).
     #[serde(default)]
     price_weight: Option<u8>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A notice.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProjectBody {
+    /// 1–100 characters.
     title: String,
+    /// The owner's name as published, 1–100 characters.
     owner_name: String,
+    /// The owner's mobile number (11 digits from 1), for reminders; never published.
+    #[schemars(regex(pattern = r"^1[0-9]{10}$"))]
     owner_phone: String,
+    /// An item of the catalogue (`GET /items`).
     item: String,
+    /// The budget cap in fen, 1 to 10,000,000,000 (100 million yuan).
     budget_cap_fen: i64,
+    /// The selection method.
     selection: MethodBody,
+    /// When bids close (RFC 3339), at least a minute and at most 90 days ahead.
     bid_deadline: String,
+    /// The statutory deadline, 1–120 working days from the signing.
     statutory_working_days: u32,
+    /// The contractual deadline, 1–365 days from the signing.
     contractual_days: u32,
 }
+
+/// The path parameter of a project.
+pub const ID: Param = Param::path(
+    "id",
+    "The project's id (a ULID). 项目编号。",
+    schema::<String>,
+);
+
+/// Problems of a project loaded by id.
+pub const NOT_FOUND: (u16, &[&str]) = (404, &["INTERMEDIARY_PROJECT_NOT_FOUND"]);
+
+/// A link to the project from an answer about it (`ProjectView`).
+const fn to(name: &'static str, operation_id: &'static str, status: u16) -> Link {
+    Link {
+        status,
+        name,
+        operation_id,
+        parameters: &[("id", "$response.body#/id")],
+    }
+}
+
+/// `POST /projects`'s description.
+pub const CREATE_DOC: Operation = Operation {
+    id: "createProject",
+    summary: "Publish a notice: item, budget cap, selection method, bid deadline, service deadlines",
+    description: "业主（企业用户或机关工作人员）发布中介服务项目公告；平台为本轮生成随机种子并同时公布其承诺值（SHA-256）。",
+    caller: Caller::Users(OWNERS),
+    body: Content::Json(schema::<ProjectBody>),
+    body_example: Some(
+        r#"{"title": "新材料产业园三期项目环境影响评价", "owner_name": "信阳市浉河区豫南新材料有限公司", "owner_phone": "13900000001", "item": "AP-01", "budget_cap_fen": 48000000, "selection": {"method": "random_draw"}, "bid_deadline": "2030-01-31T10:00:00+08:00", "statutory_working_days": 20, "contractual_days": 15}"#,
+    ),
+    replies: &[Reply::json(
+        201,
+        "The project, open for bids",
+        schema::<ProjectView>,
+    )],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (422, &["INTERMEDIARY_ITEM_UNKNOWN"]),
+    ],
+    links: &[
+        to("GetProject", "getProject", 201),
+        to("SubmitBid", "submitBid", 201),
+        to("ListBids", "listBids", 201),
+        to("CloseRound", "closeProjectRound", 201),
+        to("GetReleases", "getProjectReleasePackage", 201),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /projects/{id}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getProject",
+    summary: "A project: its notice, commitment, result and deadlines",
+    description: "项目公告、承诺值、结果与期限（公开；种子在本轮截止后公布，报价不在此处）。",
+    params: &[ID],
+    replies: &[Reply::json(200, "The project", schema::<ProjectView>)],
+    problems: &[NOT_FOUND],
+    ..Operation::NEW
+};
+
+/// The statuses a project passes through.
+const STATUSES: [&str; 8] = [
+    "open",
+    "failed",
+    "choosing",
+    "scoring",
+    "awarded",
+    "contracted",
+    "delivered",
+    "evaluated",
+];
+
+/// The `status` query parameter's schema.
+fn status_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "enum": STATUSES})
+}
+
+/// The newest projects.
+#[derive(Debug, Serialize, JsonSchema)]
+struct ProjectList {
+    /// Newest first.
+    projects: Vec<ProjectView>,
+}
+
+/// `GET /projects`'s description.
+pub const LIST_DOC: Operation = Operation {
+    id: "listProjects",
+    summary: "Projects, newest first, optionally of one status",
+    description: "项目列表（公开），可按状态筛选。",
+    params: &[
+        Param::query(
+            "status",
+            "Only projects of this status. 项目状态。",
+            status_schema,
+        )
+        .example("open"),
+        Param::query(
+            "limit",
+            "At most this many, 1–200 (default 50). 条数。",
+            schema::<u32>,
+        )
+        .example("50"),
+    ],
+    replies: &[Reply::json(200, "The projects", schema::<ProjectList>)],
+    problems: &[(400, &["INTERMEDIARY_FIELD_INVALID"])],
+    ..Operation::NEW
+};
+
+/// The deadline of a new round.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ReannounceBody {
+    /// When bids close (RFC 3339), at least a minute and at most 90 days ahead.
+    bid_deadline: String,
+}
+
+/// `POST /projects/{id}/reannounce`'s description.
+pub const REANNOUNCE_DOC: Operation = Operation {
+    id: "reannounceProject",
+    summary: "Announce a failed round again, with a new deadline and a new committed seed (owner)",
+    description: "流标后业主重新发布公告：新截止时间、新随机种子及其承诺值。",
+    caller: Caller::Users(OWNERS),
+    params: &[ID],
+    body: Content::Json(schema::<ReannounceBody>),
+    body_example: Some(r#"{"bid_deadline": "2030-02-28T10:00:00+08:00"}"#),
+    replies: &[Reply::json(
+        200,
+        "The project, open for its next round",
+        schema::<ProjectView>,
+    )],
+    problems: &[
+        (400, &["INTERMEDIARY_FIELD_INVALID"]),
+        (403, &["INTERMEDIARY_NOT_OWNER"]),
+        NOT_FOUND,
+        (409, &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_CONTENDED"]),
+    ],
+    links: &[
+        to("GetProject", "getProject", 200),
+        to("SubmitBid", "submitBid", 200),
+    ],
+    ..Operation::NEW
+};
 
 fn short(t: &str, max: usize) -> bool {
     let n = t.trim().chars().count();
@@ -185,35 +345,64 @@ pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answe
 }
 
 /// A project as anyone sees it: the seed only once its round closed, bids never here.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ProjectView {
+    /// Its id (a ULID).
     id: String,
+    /// Its OCDS ocid.
     ocid: String,
+    /// Title.
     title: String,
+    /// The owner: `enterprise:<credit code>` or `agency:<agency id>`.
     owner: String,
+    /// The owner's name.
     owner_name: String,
+    /// The item's code.
     item: String,
+    /// The budget cap in fen.
     budget_cap_fen: i64,
+    /// `direct`, `random_draw` or `scoring`.
+    #[schemars(extend("enum" = ["direct", "random_draw", "scoring"]))]
     method: String,
+    /// Scoring: the price's weight (percent).
     price_weight: Option<i64>,
+    /// The statutory deadline in working days.
     statutory_working_days: i64,
+    /// The contractual deadline in days.
     contractual_days: i64,
+    /// The round, from 1.
     round: i64,
+    /// When bids close (RFC 3339).
     bid_deadline: String,
+    /// SHA-256 of the round's seed (hex), published with the notice.
     commitment: String,
+    /// The round's seed (hex), once the round closed.
     seed: Option<String>,
+    /// Where the project stands.
+    #[schemars(extend("enum" = STATUSES))]
     status: String,
-    valid_bidders: Option<serde_json::Value>,
+    /// The valid bidders' credit codes, once the round closed.
+    valid_bidders: Option<Vec<String>>,
+    /// The selected agency's credit code.
     winner: Option<String>,
+    /// The award price in fen.
     award_price_fen: Option<i64>,
+    /// Scoring: the winner's total, in hundredths of a point.
     score_centi: Option<i64>,
+    /// The contract's signing day.
     signed_on: Option<String>,
+    /// The statutory deadline (YYYY-MM-DD).
     statutory_due: Option<String>,
+    /// The contractual deadline (YYYY-MM-DD).
     contractual_due: Option<String>,
+    /// The delivery day.
     delivered_on: Option<String>,
     /// The deadlines passed undelivered, as of the answer (the flag staff watch).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("items" = {"enum": ["statutory", "contractual"]}))]
     overdue: Vec<&'static str>,
+    /// When it was published (RFC 3339).
     published_at: String,
 }
 
@@ -307,16 +496,6 @@ pub async fn show(ctx: &RequestContext, db: &Db, id: &str) -> Result<Answer, Fai
 pub async fn list(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let query = req.uri().query();
     let status = yingshang_core::query::param(query, "status");
-    const STATUSES: [&str; 8] = [
-        "open",
-        "failed",
-        "choosing",
-        "scoring",
-        "awarded",
-        "contracted",
-        "delivered",
-        "evaluated",
-    ];
     if status.is_some_and(|s| !STATUSES.contains(&s)) {
         return Err(field("status", "不是项目状态", "is not a project status").into());
     }
@@ -333,13 +512,7 @@ pub async fn list(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
         .map_err(|e| ctx.internal("listing projects", e))?;
     let today = yingshang_core::calendar::local_date(ctx.now);
     let projects: Vec<ProjectView> = rows.iter().map(|p| ProjectView::as_of(p, today)).collect();
-    Ok(json(ctx, 200, &serde_json::json!({ "projects": projects })))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReannounceBody {
-    bid_deadline: String,
+    Ok(json(ctx, 200, &ProjectList { projects }))
 }
 
 /// `POST /projects/{id}/reannounce`: the owner announces a failed round again.

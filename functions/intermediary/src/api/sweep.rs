@@ -8,10 +8,12 @@ use super::award::close_round;
 use super::config;
 use super::notify;
 use crate::store::projects as prstore;
+use schemars::JsonSchema;
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::calendar::{IsoDate, local_date};
 use yingshang_core::intermediary::deadline::{DualDeadlines, overdue, reminders};
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::guard;
 use yingshang_kit::responses::json;
@@ -21,12 +23,30 @@ use yingshang_kit::{Answer, Db, Failure, RequestContext};
 /// Projects looked at per sweep at most.
 const BATCH: i64 = 200;
 
-#[derive(Debug, Default, Serialize)]
+/// What a sweep did.
+#[derive(Debug, Default, Serialize, JsonSchema)]
 struct SweepReport {
+    /// The projects whose round it closed.
     closed: Vec<String>,
+    /// Reminders queued.
     reminders: usize,
+    /// Deadlines newly flagged overdue, `<project id>:<statutory|contractual>`.
     overdue: Vec<String>,
 }
+
+/// `POST /sweep`'s description.
+pub const SWEEP_DOC: Operation = Operation {
+    id: "sweepMarketplace",
+    summary: "The schedule's sweep: close due rounds, remind of deadlines, flag overdue work",
+    description: "定时任务：关闭已到截止时间的轮次（随机抽取当即进行），在双期限前提醒双方，标记逾期并通知；同日重复执行不重复发送。",
+    caller: Caller::Agency(SCOPE_SWEEP),
+    replies: &[Reply::json(200, "What it did", schema::<SweepReport>)],
+    problems: &[
+        (409, &["INTERMEDIARY_WRONG_STATE", "INTERMEDIARY_CONTENDED"]),
+        (422, &["INTERMEDIARY_SELECTION_INVALID"]),
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /sweep`.
 pub async fn sweep(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

@@ -6,6 +6,7 @@
 use super::SCOPE_ADMIN;
 use super::error::MarketError;
 use spin_sdk::http::HeaderMap;
+use yingshang_core::openapi::Caller;
 use yingshang_core::security::Principal;
 use yingshang_core::security::authz::Role;
 use yingshang_core::security::credit_code::CreditCode;
@@ -15,13 +16,22 @@ use yingshang_kit::{Db, Failure, RequestContext};
 /// The agencies whose staff administer the marketplace (comma-separated).
 pub const VAR_ADMINS: &str = "intermediary_admin_agencies";
 
+/// Who acts as an intermediary agency (or complains, as an enterprise).
+pub const ENTERPRISE: &[Role] = &[Role::Enterprise];
+/// Who may own projects: an enterprise user, or a public unit's staff.
+pub const OWNERS: &[Role] = &[Role::Enterprise, Role::AgencyStaff];
+/// The users among whom marketplace staff are (staff of an admin agency).
+pub const STAFF: &[Role] = &[Role::AgencyStaff];
+/// Marketplace staff, as the guard of [`staff`] admits them (then checks the agency).
+pub const STAFF_CALLER: Caller = Caller::UsersOrAgency(STAFF, SCOPE_ADMIN);
+
 /// An enterprise user: the principal and its credit code.
 pub async fn enterprise(
     ctx: &RequestContext,
     db: &Db,
     headers: &HeaderMap,
 ) -> Result<(Principal, CreditCode), Failure> {
-    let caller = guard::user(ctx, db, headers, &[Role::Enterprise]).await?;
+    let caller = guard::user(ctx, db, headers, ENTERPRISE).await?;
     let code = match &caller {
         Principal::User(u) => u.membership.enterprise().cloned(),
         _ => None,
@@ -36,7 +46,7 @@ pub async fn owner(
     db: &Db,
     headers: &HeaderMap,
 ) -> Result<(Principal, String), Failure> {
-    let caller = guard::user(ctx, db, headers, &[Role::Enterprise, Role::AgencyStaff]).await?;
+    let caller = guard::user(ctx, db, headers, OWNERS).await?;
     let owner = match &caller {
         Principal::User(u) => match (u.membership.enterprise(), u.membership.agency()) {
             (Some(cc), _) => format!("enterprise:{cc}"),
@@ -93,7 +103,7 @@ pub async fn staff(
     db: &Db,
     headers: &HeaderMap,
 ) -> Result<Principal, Failure> {
-    let caller = guard::user_or_agency(ctx, db, headers, &[Role::AgencyStaff], SCOPE_ADMIN).await?;
+    let caller = guard::user_or_agency(ctx, db, headers, STAFF, SCOPE_ADMIN).await?;
     if !is_staff(&caller).await {
         ctx.log_denial(&caller.audit_actor(), "INTERMEDIARY_STAFF_ONLY");
         return Err(MarketError::StaffOnly.into());

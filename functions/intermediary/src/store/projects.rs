@@ -323,7 +323,7 @@ pub async fn score_bid(
 }
 
 /// An evaluation as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EvaluationRow {
     /// The provider.
     pub provider: String,

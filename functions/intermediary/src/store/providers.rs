@@ -95,7 +95,7 @@ pub async fn set_step(db: &Db, code: &str, step: &str) -> Result<(), DbError> {
 }
 
 /// A qualification as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct QualificationRow {
     /// The qualification type.
     pub qualification: String,
@@ -104,6 +104,7 @@ pub struct QualificationRow {
     /// Valid until (YYYY-MM-DD).
     pub valid_until: String,
     /// pending | approved | rejected.
+    #[schemars(extend("enum" = ["pending", "approved", "rejected"]))]
     pub status: String,
     /// Why rejected.
     pub reason: Option<String>,
@@ -189,7 +190,7 @@ pub async fn scores(db: &Db, code: &str) -> Result<Vec<u8>, DbError> {
 }
 
 /// A sanction as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SanctionRow {
     /// Id.
     pub id: String,

@@ -15,6 +15,7 @@ use yingshang_core::security::token::{Claims, SigningKey, issue};
 use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn, store_agency_key};
 
+mod contract;
 mod flow;
 mod ocds;
 mod sanctions;
