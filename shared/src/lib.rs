@@ -23,3 +23,4 @@ pub mod security;
 pub mod storage;
 pub mod tax;
 pub mod valuation;
+pub mod web_files;

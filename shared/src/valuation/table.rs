@@ -107,6 +107,31 @@ impl Dimension {
         }
     }
 
+    /// The Chinese label of a dwelling's value along a categorical dimension
+    /// (`south` → `南`); `None` for the numeric dimensions (age, area) and for a key
+    /// the dimension does not have.
+    pub fn value_label_zh(self, key: &str) -> Option<&'static str> {
+        match self {
+            Self::FloorPosition => FloorPosition::from_key(key).map(FloorPosition::label_zh),
+            Self::Orientation => Orientation::from_key(key).map(Orientation::label_zh),
+            Self::Layout => Layout::from_key(key).map(Layout::label_zh),
+            Self::View => View::from_key(key).map(View::label_zh),
+            Self::Decoration => Decoration::from_key(key).map(Decoration::label_zh),
+            Self::Structure => Structure::from_key(key).map(Structure::label_zh),
+            Self::Lift => match key {
+                "with_lift" => Some("有电梯"),
+                "no_lift" => Some("无电梯"),
+                _ => None,
+            },
+            Self::EndUnit => match key {
+                "end" => Some("边户"),
+                "inner" => Some("非边户"),
+                _ => None,
+            },
+            Self::BuildingAge | Self::Area => None,
+        }
+    }
+
     /// Reads a machine key.
     pub fn from_key(text: &str) -> Option<Dimension> {
         Self::ALL.into_iter().find(|d| d.key() == text.trim())

@@ -184,3 +184,20 @@ fn serialises_as_its_data_and_checks_on_the_way_back() {
     broken["rows"].as_array_mut().unwrap().remove(0);
     assert!(serde_json::from_value::<CoefficientTable>(broken).is_err());
 }
+
+#[test]
+fn every_categorical_key_has_a_chinese_label_and_numbers_have_none() {
+    for d in Dimension::ALL {
+        match d.keys() {
+            Some(keys) => {
+                for key in keys {
+                    let label = d.value_label_zh(key);
+                    assert!(label.is_some_and(|l| !l.is_ascii()), "{d:?} {key}");
+                }
+                assert_eq!(d.value_label_zh("no-such-key"), None, "{d:?}");
+            }
+            None => assert_eq!(d.value_label_zh("12"), None, "{d:?}"),
+        }
+    }
+    assert_eq!(Dimension::Orientation.value_label_zh("south"), Some("南"));
+}

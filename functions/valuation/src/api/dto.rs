@@ -28,8 +28,11 @@ pub struct FactorView {
     pub dimension: Dimension,
     /// Its Chinese label.
     pub label_zh: &'static str,
-    /// The dwelling's value along it.
+    /// The dwelling's value along it (a machine key, or a number for age and area).
     pub value: String,
+    /// The value's Chinese label (`南` for `south`); absent for age and area.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_label_zh: Option<&'static str>,
     /// The coefficient in parts per million.
     pub coefficient_ppm: i64,
     /// The coefficient as a decimal, for display (`1.09`).
@@ -102,6 +105,7 @@ impl From<&Assessment> for AssessmentView {
                     dimension: f.dimension,
                     label_zh: f.dimension.label_zh(),
                     value: f.value.clone(),
+                    value_label_zh: f.dimension.value_label_zh(&f.value),
                     coefficient_ppm: f.coefficient.ppm(),
                     coefficient: format_coefficient(f.coefficient),
                 })

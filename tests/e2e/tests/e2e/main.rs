@@ -28,3 +28,4 @@ mod storage_keys;
 mod tax;
 mod valuation;
 mod variables;
+mod web;

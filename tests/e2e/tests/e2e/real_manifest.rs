@@ -73,6 +73,8 @@ async fn start() -> TestApp {
     for f in functions() {
         function_wasm(f); // built once, as spin.toml builds them
     }
+    // The web component mounts the built pages.
+    yingshang_e2e::build_web();
     let state = tempfile::tempdir().unwrap();
     let mut options = UpOptions::new(workspace_root().join("spin.toml"));
     options.listen = "127.0.0.1:0".parse().unwrap();
@@ -101,6 +103,11 @@ async fn every_public_route_reaches_its_component_and_the_stand_ins_are_private(
         let Some(route) = &trigger.route else {
             continue;
         };
+        if route == "/..." {
+            // The web pages: every path no function serves (checked below).
+            assert_eq!(trigger.component, "web");
+            continue;
+        }
         // `/api/tax/...` → `/api/tax/no-such-route`: the function's own router answers
         // (its 404 code), not the gateway's.
         let base = route.trim_end_matches("...").trim_end_matches('/');
@@ -113,6 +120,17 @@ async fn every_public_route_reaches_its_component_and_the_stand_ins_are_private(
             trigger.component
         );
     }
+    // The pages' shell at `/` and for client routes; an API path no function serves
+    // is a 404 problem from the web component, never the shell.
+    for path in ["/", "/valuation"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    }
+    let r = app.get("/api/no-such-function/x").await;
+    assert_eq!(r.status(), 404);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["code"], "REQ_NOT_FOUND");
     let private: Vec<&str> = m
         .http_triggers
         .iter()

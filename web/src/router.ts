@@ -1,0 +1,15 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import Home from './pages/Home.vue'
+
+// The first screen is in the main bundle; every other screen is its own chunk,
+// loaded when it is opened (the dashboard's charts never reach a phone that does
+// not open it).
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'home', component: Home },
+    { path: '/valuation', name: 'valuation', component: () => import('./pages/Valuation.vue') },
+    { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignIn.vue') },
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue') },
+  ],
+})
