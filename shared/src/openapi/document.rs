@@ -154,9 +154,10 @@ fn operation(op: &Operation, generator: &mut SchemaGenerator) -> Value {
         })
         .collect();
     // An operation that requires the key describes the header itself (`required`).
-    let own_key = op.params.iter().any(|p| {
-        p.location == In::Header && p.name.eq_ignore_ascii_case("Idempotency-Key")
-    });
+    let own_key = op
+        .params
+        .iter()
+        .any(|p| p.location == In::Header && p.name.eq_ignore_ascii_case("Idempotency-Key"));
     if op.idempotent && !own_key {
         params.push(json!({
             "name": "Idempotency-Key",
