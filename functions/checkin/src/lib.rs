@@ -5,6 +5,7 @@
 //! the enterprise's ratings, complaints and no-scan reports, and the justice bureau's
 //! warnings and monthly statistics. An HTTP adapter only: [`api`] parses, authorizes
 //! and answers, [`store`] holds the SQL, the rules are `yingshang_core::checkin`.
+//! `GET /api/checkin/openapi.json` describes every route.
 
 mod api;
 mod store;
@@ -14,5 +15,5 @@ use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(req: Request) -> impl IntoResponse {
-    yingshang_kit::router::serve(api::BASE_PATH, api::ROUTES, req).await
+    yingshang_kit::router::serve_api(&api::API, req).await
 }

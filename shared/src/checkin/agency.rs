@@ -18,7 +18,7 @@ pub const MAX_CAMPAIGNS: usize = 200;
 pub const MAX_ROUTINE_CAP: u32 = 12;
 
 /// A published inspection item (检查事项).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionItem {
     /// The agency's code for it, e.g. `SC-FOOD-01`.
@@ -30,7 +30,7 @@ pub struct InspectionItem {
 }
 
 /// A special campaign (专项检查): its own quota per enterprise, for its dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     /// Its id, e.g. `2026-fire-safety`.
@@ -41,14 +41,16 @@ pub struct Campaign {
     pub quota_per_enterprise: u32,
     /// First day (China Standard Time).
     #[serde(with = "crate::calendar::iso_serde")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub from: Date,
     /// Last day, inclusive.
     #[serde(with = "crate::calendar::iso_serde")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub until: Date,
 }
 
 /// An agency's published rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyRules {
     /// The agency's name.
@@ -63,10 +65,11 @@ pub struct AgencyRules {
 }
 
 /// An officer with an enforcement certificate (执法证).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Officer {
     /// The officer's sign-in subject (the token's `sub`).
+    #[schemars(with = "String", extend("pattern" = "^[A-Za-z0-9._:@-]{1,128}$"))]
     pub subject: Subject,
     /// The officer's name.
     pub name_zh: String,
@@ -74,9 +77,11 @@ pub struct Officer {
     pub certificate_number: String,
     /// First day the certificate is valid.
     #[serde(with = "crate::calendar::iso_serde")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub valid_from: Date,
     /// Last day it is valid.
     #[serde(with = "crate::calendar::iso_serde")]
+    #[schemars(with = "crate::calendar::IsoDate")]
     pub valid_until: Date,
 }
 

@@ -46,6 +46,22 @@ pub enum CodeError {
 }
 
 impl CodeError {
+    /// Every code, for the API's description (400 malformed, 403 forged, 404 unknown,
+    /// 410 revoked).
+    pub const CODES: &[&str] = &[
+        "CHECKIN_CODE_MALFORMED",
+        "CHECKIN_CODE_FORGED",
+        "CHECKIN_CODE_REVOKED",
+        "CHECKIN_CODE_UNKNOWN",
+    ];
+    /// The problems a scanned code can answer, by status.
+    pub const PROBLEMS: &[(u16, &[&str])] = &[
+        (400, &["CHECKIN_CODE_MALFORMED"]),
+        (403, &["CHECKIN_CODE_FORGED"]),
+        (404, &["CHECKIN_CODE_UNKNOWN"]),
+        (410, &["CHECKIN_CODE_REVOKED"]),
+    ];
+
     /// The stable problem code.
     pub fn code(self) -> &'static str {
         match self {

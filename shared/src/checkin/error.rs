@@ -81,6 +81,35 @@ pub enum RuleError {
 }
 
 impl RuleError {
+    /// The codes answered with 403 (who may not).
+    pub const CODES_403: &[&str] = &[
+        "CHECKIN_OFFICER_UNKNOWN",
+        "CHECKIN_CERTIFICATE_INVALID",
+        "CHECKIN_NOT_AN_OFFICER_OF_THIS_INSPECTION",
+    ];
+    /// The codes answered with 409 (a state that forbids it).
+    pub const CODES_409: &[&str] = &[
+        "CHECKIN_ONE_OFFICER_ONLY",
+        "CHECKIN_SCAN_MISMATCH",
+        "CHECKIN_ROUTINE_CAP_REACHED",
+        "CHECKIN_CAMPAIGN_QUOTA_REACHED",
+        "CHECKIN_ALREADY_LEFT",
+        "CHECKIN_RATING_BEFORE_LEAVING",
+        "CHECKIN_ALREADY_RATED",
+    ];
+    /// The codes answered with 422 (what is wrong with the request itself).
+    pub const CODES_422: &[&str] = &[
+        "CHECKIN_FIELD_INVALID",
+        "CHECKIN_DUPLICATE",
+        "CHECKIN_ITEM_NOT_PUBLISHED",
+        "CHECKIN_CAMPAIGN_INACTIVE",
+        "CHECKIN_LATE_WINDOW_PASSED",
+        "CHECKIN_ARRIVAL_IN_FUTURE",
+        "CHECKIN_LATE_REASON_REQUIRED",
+        "CHECKIN_APPROVAL_REQUIRED",
+        "CHECKIN_LEFT_BEFORE_ARRIVAL",
+    ];
+
     /// The stable problem code.
     pub fn code(&self) -> &'static str {
         match self {

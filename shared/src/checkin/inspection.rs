@@ -111,7 +111,14 @@ impl Kind {
             ("case", Some(r), None) => CaseReason::parse(r)
                 .map(Kind::Case)
                 .ok_or_else(|| field("/reason")),
-            ("special", None, Some(c)) if !c.is_empty() && c.len() <= 64 => {
+            // The shape a published campaign id has (agency.rs): anything else names no
+            // campaign, and never reaches the database (PostgreSQL refuses a NUL in text).
+            ("special", None, Some(c))
+                if !c.is_empty()
+                    && c.len() <= 64
+                    && c.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) =>
+            {
                 Ok(Kind::Special(c.to_owned()))
             }
             ("routine" | "case" | "special", _, _) => Err(field(match kind {

@@ -354,6 +354,8 @@ fn kinds_parse_only_with_their_own_detail() {
         ("case", Some("gossip"), None),
         ("special", None, None),
         ("special", Some("complaint"), Some("x")),
+        ("special", None, Some("a\u{0}b")),
+        ("special", None, Some("冬季专项")),
         ("raid", None, None),
     ] {
         assert!(Kind::parse(k, r, c).is_err(), "{k} {r:?} {c:?}");

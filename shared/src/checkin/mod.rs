@@ -23,3 +23,6 @@ pub use error::RuleError;
 pub use inspection::{
     CaseReason, Decision, Kind, Late, LateMode, Outcome, Pending, Plan, ScanFacts, Started,
 };
+
+#[cfg(test)]
+mod codes_tests;

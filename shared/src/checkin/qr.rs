@@ -54,6 +54,13 @@ pub enum QrError {
 }
 
 impl QrError {
+    /// Every code (only `CHECKIN_QR_SCALE` is the caller's: 400; the others are 500).
+    pub const CODES: &[&str] = &[
+        "CHECKIN_QR_TOO_LONG",
+        "CHECKIN_QR_SCALE",
+        "CHECKIN_QR_ENCODE",
+    ];
+
     /// Stable machine code.
     pub fn code(&self) -> &'static str {
         match self {

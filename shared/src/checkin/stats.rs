@@ -70,7 +70,7 @@ impl std::fmt::Display for StatsMonth {
 }
 
 /// What the database counts for one agency in one month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Counts {
     /// Officers' scans (each officer's scan, waiting or not).
     pub scans: u64,
@@ -94,7 +94,7 @@ impl Counts {
 }
 
 /// One agency's row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AgencyMonth {
     /// The agency.
     pub agency: String,

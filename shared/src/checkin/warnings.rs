@@ -50,7 +50,7 @@ impl Default for WarningRules {
 }
 
 /// A warning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Warning {
     /// Several agencies inspected the enterprise within the period.

@@ -9,6 +9,7 @@ use crate::store;
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
 use yingshang_core::checkin::{AgencyRules, Officer, RuleError};
+use yingshang_core::openapi::{Caller, Content, Operation, Param, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::{AgencyId, Principal};
 use yingshang_kit::body::read_json;
@@ -49,6 +50,94 @@ async fn own_system(
     Ok(caller)
 }
 
+/// The agency in the path (a demo agency).
+const AGENCY: Param = Param::path(
+    "agency",
+    "The agency's id (1-64 letters, digits or `._:@-`). 机关代码。",
+    schema::<String>,
+)
+.example("jy-market");
+
+/// What `PUT /agencies/{agency}` answers.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PublishedView {
+    /// The agency.
+    agency: String,
+    /// Its rules as published.
+    rules: AgencyRules,
+}
+
+/// What `GET /agencies/{agency}` answers.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct AgencyView {
+    /// The agency.
+    agency: String,
+    /// Its published rules.
+    rules: AgencyRules,
+    /// How many officers it has registered.
+    officers: i64,
+}
+
+/// `PUT /agencies/{agency}`'s description.
+pub const PUT_DOC: Operation = Operation {
+    id: "publishAgencyRules",
+    summary: "Publish an agency's inspection items, annual cap and campaigns",
+    description: "机关公布检查事项清单（含法律依据）、每年对同一企业的常规检查上限和专项检查。仅本机关系统可操作。",
+    caller: Caller::Agency(SCOPE_AGENCY),
+    params: &[AGENCY],
+    body: Content::Json(schema::<AgencyRules>),
+    body_example: Some(
+        r#"{"name_zh": "济源市市场监督管理局", "routine_cap_per_year": 2,
+            "items": [{"code": "SC-FOOD-01", "name_zh": "食品生产经营监督检查",
+                       "legal_basis_zh": "《中华人民共和国食品安全法》第一百一十条"}],
+            "campaigns": [{"id": "2026-winter-food", "name_zh": "2026 年冬季食品安全专项检查",
+                           "quota_per_enterprise": 1, "from": "2026-11-01", "until": "2027-02-28"}]}"#,
+    ),
+    replies: &[Reply::json(200, "Published", schema::<PublishedView>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (403, &["AUTHZ_NOT_OWN_AGENCY"]),
+        (422, &["CHECKIN_FIELD_INVALID", "CHECKIN_DUPLICATE"]),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /agencies/{agency}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getAgencyRules",
+    summary: "What an agency publishes, and how many officers it has",
+    description: "查询机关公布的检查事项、常规检查上限、专项检查及执法人员人数（公开）。",
+    caller: Caller::Public,
+    params: &[AGENCY],
+    replies: &[Reply::json(200, "The agency's rules", schema::<AgencyView>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (404, &["CHECKIN_AGENCY_NOT_FOUND"]),
+    ],
+    ..Operation::NEW
+};
+
+/// `PUT /agencies/{agency}/officers`'s description.
+pub const OFFICERS_DOC: Operation = Operation {
+    id: "importOfficers",
+    summary: "Add or update an agency's officers with their certificates (1-1000, all or nothing)",
+    description: "导入或更新本机关执法人员及行政执法证（每次 1–1000 人，全部成功才生效）。",
+    caller: Caller::Agency(SCOPE_AGENCY),
+    params: &[AGENCY],
+    body: Content::Json(schema::<OfficersBody>),
+    body_example: Some(
+        r#"{"officers": [{"subject": "officer-zhang", "name_zh": "张伟",
+            "certificate_number": "41900120230001", "valid_from": "2024-01-01", "valid_until": "2028-12-31"}]}"#,
+    ),
+    replies: &[Reply::json(200, "Imported", schema::<OfficersAnswer>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (403, &["AUTHZ_NOT_OWN_AGENCY"]),
+        (422, &["CHECKIN_FIELD_INVALID", "CHECKIN_DUPLICATE"]),
+    ],
+    ..Operation::NEW
+};
+
 /// `PUT /agencies/{agency}`: publishes the agency's rules.
 pub async fn put(
     ctx: &RequestContext,
@@ -83,7 +172,10 @@ pub async fn put(
     Ok(json(
         ctx,
         200,
-        &serde_json::json!({ "agency": agency.as_str(), "rules": rules }),
+        &PublishedView {
+            agency: agency.as_str().to_owned(),
+            rules,
+        },
     ))
 }
 
@@ -100,18 +192,25 @@ pub async fn show(ctx: &RequestContext, db: &Db, agency: &str) -> Result<Answer,
     Ok(json(
         ctx,
         200,
-        &serde_json::json!({ "agency": agency.as_str(), "rules": rules, "officers": officers }),
+        &AgencyView {
+            agency: agency.as_str().to_owned(),
+            rules,
+            officers,
+        },
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// `PUT /agencies/{agency}/officers`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct OfficersBody {
+pub struct OfficersBody {
+    /// The officers (1-1000).
     officers: Vec<Officer>,
 }
 
-#[derive(Debug, Serialize)]
-struct OfficersAnswer {
+/// What an officers import answers.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct OfficersAnswer {
     agency: String,
     imported: usize,
     total: i64,

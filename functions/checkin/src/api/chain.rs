@@ -16,7 +16,7 @@ pub const COMPLAINTS: &str = "http://complaints.spin.internal/api/complaints";
 use yingshang_kit::chain::{Filed, send};
 
 /// A policy the enterprise enjoys, as the landing shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Policy {
     /// Policy id.
     pub policy_id: String,
@@ -38,7 +38,7 @@ struct TaxPolicies {
 }
 
 /// What the tax function said of the enterprise's policies.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Policies {
     /// Its matches.
@@ -94,7 +94,7 @@ pub async fn policies(ctx: &RequestContext, authorization: &str, credit_code: &s
 }
 
 /// A complaint category (an Open311 service).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Category {
     /// Its code.
     pub service_code: String,

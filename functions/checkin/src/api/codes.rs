@@ -3,13 +3,15 @@
 //! enterprise's users and register agencies read them; reissuing raises the serial,
 //! which revokes every earlier code at once (no list of revoked tokens to keep).
 
+use super::SCOPE_REGISTER;
 use super::error::CheckinError;
-use super::who::{code_keeper, code_secret, credit_code};
+use super::who::{ENTERPRISE_ROLES, code_keeper, code_secret, credit_code};
 use crate::store::register::{self as rstore, Registered};
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::checkin::code;
 use yingshang_core::checkin::qr::{self, Poster};
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::credit_code::CreditCode;
 use yingshang_kit::clock::unix_ms;
@@ -21,16 +23,154 @@ use yingshang_kit::{Answer, Db, Failure, RequestContext};
 /// The module size of the PNG unless `?scale=` says otherwise.
 const DEFAULT_SCALE: u32 = 8;
 
-#[derive(Debug, Serialize)]
-struct CodeView {
+/// An enterprise's current code.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CodeView {
+    /// The enterprise's credit code.
     credit_code: String,
+    /// Its name.
     name: String,
+    /// The code's issue (raised by each reissue; older codes are revoked).
     serial: u32,
+    /// What the QR code carries: the landing URL with the signed token.
     url: String,
+    /// The signed token alone (the URL's last segment).
+    token: String,
+    /// The QR image as PNG.
     png: String,
+    /// The QR image as SVG.
     svg: String,
+    /// The printable A4 poster (SVG).
     poster: String,
 }
+
+/// The enterprise's credit code in the path (a demo enterprise with matched policies).
+const CC: Param = Param::path(
+    "cc",
+    "The enterprise's unified social credit code. 统一社会信用代码。",
+    schema::<String>,
+)
+.example(DEMO_ENTERPRISE);
+
+/// The enterprise whose examples the description gives (tax's demo enterprise, also
+/// in check-in's demo register).
+pub const DEMO_ENTERPRISE: &str = "91411502MA4000000H";
+
+/// What reading or drawing a code can answer besides the credential's refusals.
+const CODE_PROBLEMS: &[(u16, &[&str])] = &[
+    (400, &["CHECKIN_FIELD_INVALID"]),
+    (403, &["AUTHZ_NOT_OWN_ORG"]),
+    (404, &["CHECKIN_ENTERPRISE_NOT_FOUND"]),
+    (503, &["CHECKIN_CODE_SECRET_MISSING"]),
+];
+
+const CODE_LINKS: &[Link] = &[Link {
+    status: 200,
+    name: "OpenLanding",
+    operation_id: "getLanding",
+    parameters: &[("token", "$response.body#/token")],
+}];
+
+/// `GET /enterprises/{cc}/code`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getEnterpriseCode",
+    summary: "An enterprise's current code: its URL, token, serial and image links",
+    description: "查询企业现行的码上服务二维码：链接、令牌、序号及图片地址。企业本身用户或持 checkin:register 的机关系统可查。",
+    caller: Caller::UsersOrAgency(ENTERPRISE_ROLES, SCOPE_REGISTER),
+    params: &[CC],
+    replies: &[Reply::json(200, "The current code", schema::<CodeView>)],
+    problems: CODE_PROBLEMS,
+    links: CODE_LINKS,
+    ..Operation::NEW
+};
+
+/// `POST /enterprises/{cc}/code`'s description.
+pub const REISSUE_DOC: Operation = Operation {
+    id: "reissueEnterpriseCode",
+    summary: "Reissue an enterprise's code (every earlier code is revoked)",
+    description: "换发企业码：序号加一，此前所有二维码随即作废。",
+    caller: Caller::UsersOrAgency(ENTERPRISE_ROLES, SCOPE_REGISTER),
+    params: &[CC],
+    replies: &[Reply::json(201, "The new code", schema::<CodeView>)],
+    problems: CODE_PROBLEMS,
+    links: &[Link {
+        status: 201,
+        name: "OpenLanding",
+        operation_id: "getLanding",
+        parameters: &[("token", "$response.body#/token")],
+    }],
+    ..Operation::NEW
+};
+
+/// `GET /enterprises/{cc}/code.png`'s description.
+pub const PNG_DOC: Operation = Operation {
+    id: "getEnterpriseCodePng",
+    summary: "The enterprise's QR code as PNG",
+    description: "企业码二维码 PNG 图片（scale 为每模块像素数，1–32，默认 8）。",
+    caller: Caller::UsersOrAgency(ENTERPRISE_ROLES, SCOPE_REGISTER),
+    params: &[
+        CC,
+        Param::query(
+            "scale",
+            "Pixels per module, 1-32 (default 8). 每模块像素数。",
+            schema::<u32>,
+        )
+        .example("8"),
+    ],
+    replies: &[Reply {
+        status: 200,
+        description: "The QR code",
+        content: Content::Bytes("image/png"),
+    }],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID", "CHECKIN_QR_SCALE"]),
+        (403, &["AUTHZ_NOT_OWN_ORG"]),
+        (404, &["CHECKIN_ENTERPRISE_NOT_FOUND"]),
+        (500, &["CHECKIN_QR_TOO_LONG", "CHECKIN_QR_ENCODE"]),
+        (503, &["CHECKIN_CODE_SECRET_MISSING"]),
+    ],
+    ..Operation::NEW
+};
+
+const SVG_PROBLEMS: &[(u16, &[&str])] = &[
+    (400, &["CHECKIN_FIELD_INVALID"]),
+    (403, &["AUTHZ_NOT_OWN_ORG"]),
+    (404, &["CHECKIN_ENTERPRISE_NOT_FOUND"]),
+    (500, &["CHECKIN_QR_TOO_LONG", "CHECKIN_QR_ENCODE"]),
+    (503, &["CHECKIN_CODE_SECRET_MISSING"]),
+];
+
+/// `GET /enterprises/{cc}/code.svg`'s description.
+pub const SVG_DOC: Operation = Operation {
+    id: "getEnterpriseCodeSvg",
+    summary: "The enterprise's QR code as SVG",
+    description: "企业码二维码 SVG 图片。",
+    caller: Caller::UsersOrAgency(ENTERPRISE_ROLES, SCOPE_REGISTER),
+    params: &[CC],
+    replies: &[Reply {
+        status: 200,
+        description: "The QR code",
+        content: Content::Bytes("image/svg+xml"),
+    }],
+    problems: SVG_PROBLEMS,
+    ..Operation::NEW
+};
+
+/// `GET /enterprises/{cc}/poster.svg`'s description.
+pub const POSTER_DOC: Operation = Operation {
+    id: "getEnterprisePoster",
+    summary: "The printable A4 poster with the enterprise's code and name (SVG)",
+    description: "可打印的 A4 张贴海报（SVG），含企业名称与码上服务二维码。",
+    caller: Caller::UsersOrAgency(ENTERPRISE_ROLES, SCOPE_REGISTER),
+    params: &[CC],
+    replies: &[Reply {
+        status: 200,
+        description: "The poster",
+        content: Content::Bytes("image/svg+xml"),
+    }],
+    problems: SVG_PROBLEMS,
+    ..Operation::NEW
+};
 
 async fn load(ctx: &RequestContext, db: &Db, code: &CreditCode) -> Result<Registered, Failure> {
     rstore::enterprise(db, code.as_str())
@@ -67,6 +207,7 @@ fn view(ctx: &RequestContext, req: &Request, r: &Registered, url: String) -> Ans
             credit_code: r.enterprise.credit_code.as_str().to_owned(),
             name: r.enterprise.name.clone(),
             serial: r.serial,
+            token: url.rsplit('/').next().unwrap_or_default().to_owned(),
             url,
             png: format!("{base}/code.png"),
             svg: format!("{base}/code.svg"),

@@ -9,6 +9,7 @@ use spin_sdk::http::Request;
 use time::macros::date;
 use yingshang_core::checkin::register::{Enterprise, demo_register};
 use yingshang_core::checkin::{AgencyRules, Campaign, InspectionItem, Officer};
+use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::Subject;
 use yingshang_core::security::credit_code::CreditCode;
 use yingshang_kit::clock::unix_ms;
@@ -127,6 +128,27 @@ fn agencies() -> Vec<(&'static str, AgencyRules, Vec<Officer>)> {
     ]
 }
 
+/// What `POST /demo-data` answers.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct Seeded {
+    /// Enterprises added to the register (0 when it was not empty).
+    enterprises: usize,
+}
+
+/// `POST /demo-data`'s description.
+pub const LOAD_DOC: Operation = Operation {
+    id: "loadDemoData",
+    summary: "Seed the demo register, agencies, officers and a survey (once)",
+    description: "加载演示数据：企业名录、两个机关的检查事项与执法人员、一份问卷（名录非空时不变）。",
+    caller: Caller::Agency(SCOPE_DEMO),
+    replies: &[Reply::json(
+        200,
+        "Seeded, or already there",
+        schema::<Seeded>,
+    )],
+    ..Operation::NEW
+};
+
 /// `POST /demo-data` (agency key `checkin:demo`; a no-op when the register is not empty).
 pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     guard::agency(ctx, db, req.headers(), SCOPE_DEMO).await?;
@@ -186,6 +208,8 @@ pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
     Ok(json(
         ctx,
         200,
-        &serde_json::json!({ "enterprises": seeded }),
+        &Seeded {
+            enterprises: seeded,
+        },
     ))
 }

@@ -16,7 +16,7 @@ use yingshang_kit::Failure;
 use yingshang_kit::clock::{from_unix_ms, rfc3339};
 
 /// `POST /register/imports/slots`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlotBody {
     /// Must be `text/csv`.
@@ -28,7 +28,7 @@ pub struct SlotBody {
 }
 
 /// An issued slot.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SlotView {
     /// The object key to name in `POST /register/imports`.
     pub key: String,
@@ -39,7 +39,7 @@ pub struct SlotView {
 }
 
 /// `POST /register/imports`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportBody {
     /// The slot's object key.
@@ -47,7 +47,7 @@ pub struct ImportBody {
 }
 
 /// One issue of a rejected file, in the caller's language.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct IssueView {
     /// The line (1 is the header; 0 the whole file).
     pub row: usize,
@@ -60,7 +60,7 @@ pub struct IssueView {
 }
 
 /// A rejected file's report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ReportView {
     /// Data rows checked.
     pub rows_checked: usize,
@@ -93,7 +93,7 @@ impl ReportView {
 }
 
 /// An import as answered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ImportView {
     /// Id.
     pub id: String,
@@ -139,33 +139,40 @@ impl ImportView {
 }
 
 /// A late scan's declaration.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LateBody {
     /// `emergency` or `outage`.
+    #[schemars(extend("enum" = ["emergency", "outage"]))]
     pub mode: String,
     /// Why.
     pub reason: String,
     /// When the officers arrived (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     pub arrived_at: String,
 }
 
 /// `POST /scans`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScanBody {
     /// The scanned code: the URL or the token.
     pub code: String,
-    /// `routine`, `case` or `special`.
+    /// `routine`, `case` (with `reason`) or `special` (with `campaign`).
+    #[schemars(extend("enum" = ["routine", "case", "special"]))]
     pub kind: String,
     /// `case`: complaint, hotline_12345, referral, data_alert,
     /// rectification_follow_up, licence_check, enterprise_request.
     #[serde(default)]
+    #[schemars(extend("enum" = ["complaint", "hotline_12345", "referral", "data_alert",
+        "rectification_follow_up", "licence_check", "enterprise_request", null]))]
     pub reason: Option<String>,
     /// `special`: the campaign's id.
     #[serde(default)]
+    #[schemars(extend("pattern" = "^[A-Za-z0-9._-]{1,64}$"))]
     pub campaign: Option<String>,
     /// The published item's code.
+    #[schemars(length(min = 1, max = 64))]
     pub item: String,
     /// The approval's reference (empty only in an emergency).
     #[serde(default)]
@@ -235,10 +242,11 @@ pub fn parse_time(text: &str, field: &'static str) -> Result<OffsetDateTime, Fai
 }
 
 /// `POST /inspections/{id}/leave`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaveBody {
     /// `no_issues`, `rectification_ordered` or `case_filed`.
+    #[schemars(extend("enum" = ["no_issues", "rectification_ordered", "case_filed"]))]
     pub outcome: String,
     /// What was found.
     #[serde(default)]
@@ -249,10 +257,11 @@ pub struct LeaveBody {
 }
 
 /// `POST /inspections/{id}/rating`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatingBody {
     /// 1–5.
+    #[schemars(range(min = 1, max = 5))]
     pub stars: u8,
     /// Optional words.
     #[serde(default)]
@@ -260,15 +269,16 @@ pub struct RatingBody {
 }
 
 /// `POST /inspections/{id}/complaint`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComplaintBody {
-    /// What the enterprise complains of.
+    /// What the enterprise complains of (5–500 characters).
+    #[schemars(length(min = 5, max = 500))]
     pub description: String,
 }
 
 /// `POST /no-scan-reports`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoScanBody {
     /// The agency whose officers entered.
@@ -280,7 +290,7 @@ pub struct NoScanBody {
 }
 
 /// An officer of an inspection.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct OfficerView {
     /// Subject.
     pub officer: String,
@@ -291,7 +301,7 @@ pub struct OfficerView {
 }
 
 /// An inspection as answered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct InspectionView {
     /// Id.
     pub id: String,
@@ -336,7 +346,7 @@ pub struct InspectionView {
 }
 
 /// A late flag.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LateView {
     /// emergency | outage.
     pub mode: String,
@@ -345,7 +355,7 @@ pub struct LateView {
 }
 
 /// A rating.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RatingView {
     /// 1–5.
     pub stars: i64,

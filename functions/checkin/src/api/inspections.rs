@@ -4,15 +4,18 @@
 //! discipline office). Officers and staff see their agency's inspections, the justice
 //! bureau all; anyone else learns nothing (404).
 
+use super::SCOPE_AGENCY;
 use super::chain;
 use super::dto::{ComplaintBody, InspectionView, NoScanBody, RatingBody};
 use super::error::CheckinError;
-use super::who::{Viewer, enterprise_user, viewer};
+use super::scans::INSPECTION_ID;
+use super::who::{ENTERPRISE_ROLES, VIEWER_ROLES, Viewer, enterprise_user, viewer};
 use crate::store::inspections::{self as istore, InspectionRow, Scope};
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::checkin::RuleError;
 use yingshang_core::checkin::inspection::{MAX_NOTE, rate as rate_rule};
+use yingshang_core::openapi::{Caller, Content, In, Link, Operation, Param, Reply, schema};
 use yingshang_core::query::param;
 use yingshang_core::security::AgencyId;
 use yingshang_core::security::audit::AuditEntry;
@@ -68,10 +71,155 @@ async fn view(
     Ok(InspectionView::of(row, officers))
 }
 
-#[derive(Debug, Serialize)]
-struct Page {
+/// A page of inspections, newest arrival first.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Page {
+    /// The inspections.
     inspections: Vec<InspectionView>,
+    /// The next page's path, if there is one.
     next: Option<String>,
+}
+
+/// `GET /inspections`'s description.
+pub const LIST_DOC: Operation = Operation {
+    id: "listInspections",
+    summary: "Inspections the caller may see, newest first",
+    description: "查询入企检查记录：企业看本企业的，执法人员、机关工作人员和机关系统看本机关的，司法局看全部。",
+    caller: Caller::UsersOrAgency(VIEWER_ROLES, SCOPE_AGENCY),
+    params: &[
+        Param::query(
+            "enterprise",
+            "Only this enterprise's (credit code; agencies and the justice bureau). 企业统一社会信用代码。",
+            schema::<String>,
+        )
+        .example("91411502MA4000000H"),
+        Param::query("limit", "Page size, 1-200 (default 50). 每页条数。", schema::<u32>)
+            .example("50"),
+        Param::query(
+            "before",
+            "The last id of the previous page (a ULID). 上一页最后一条的编号。",
+            schema::<String>,
+        ),
+    ],
+    replies: &[Reply::json(200, "A page", schema::<Page>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (403, &["CHECKIN_OFFICERS_ONLY"]),
+        (404, &["CHECKIN_INSPECTION_NOT_FOUND"]),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /inspections/{id}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getInspection",
+    summary: "One inspection, with its officers, outcome and rating",
+    description: "查询一次入企检查：执法人员及执法证、检查事项与依据、离企结果、企业评价与投诉。",
+    caller: Caller::UsersOrAgency(VIEWER_ROLES, SCOPE_AGENCY),
+    params: &[INSPECTION_ID],
+    replies: &[Reply::json(200, "The inspection", schema::<InspectionView>)],
+    problems: &[
+        (403, &["CHECKIN_OFFICERS_ONLY"]),
+        (404, &["CHECKIN_INSPECTION_NOT_FOUND"]),
+    ],
+    ..Operation::NEW
+};
+
+/// `POST /inspections/{id}/rating`'s description.
+pub const RATE_DOC: Operation = Operation {
+    id: "rateInspection",
+    summary: "The enterprise inspected rates the inspection after the check-out, once",
+    description: "企业对离企后的检查进行评价（1–5 星），每次检查一次。",
+    caller: Caller::Users(ENTERPRISE_ROLES),
+    params: &[INSPECTION_ID],
+    body: Content::Json(schema::<RatingBody>),
+    body_example: Some(r#"{"stars": 5, "comment": "执法规范，未影响经营"}"#),
+    replies: &[Reply::json(200, "Rated", schema::<InspectionView>)],
+    problems: &[
+        (404, &["CHECKIN_INSPECTION_NOT_FOUND"]),
+        (
+            409,
+            &["CHECKIN_RATING_BEFORE_LEAVING", "CHECKIN_ALREADY_RATED"],
+        ),
+        (422, &["CHECKIN_FIELD_INVALID"]),
+    ],
+    ..Operation::NEW
+};
+
+/// What the complaints function's refusal of a chained case can answer (its status
+/// passed on).
+const REFUSED: &[(u16, &[&str])] = &[
+    (400, &["CHECKIN_COMPLAINT_REFUSED"]),
+    (403, &["CHECKIN_COMPLAINT_REFUSED"]),
+    (409, &["CHECKIN_COMPLAINT_REFUSED"]),
+    (422, &["CHECKIN_COMPLAINT_REFUSED"]),
+    (429, &["CHECKIN_COMPLAINT_REFUSED"]),
+    (503, &["CHECKIN_COMPLAINTS_UNAVAILABLE"]),
+];
+
+/// `POST /inspections/{id}/complaint`'s description.
+pub const COMPLAIN_DOC: Operation = Operation {
+    id: "complainAboutInspection",
+    summary: "The enterprise inspected complains about the inspection (a complaints case)",
+    description: "企业就一次检查提出投诉：在诉求平台立案（enforcement 类），每次检查一次。",
+    caller: Caller::Users(ENTERPRISE_ROLES),
+    params: &[INSPECTION_ID],
+    body: Content::Json(schema::<ComplaintBody>),
+    body_example: Some(r#"{"description": "检查人员未出示执法证，检查持续一整天影响营业。"}"#),
+    replies: &[Reply::json(
+        201,
+        "The case filed; the inspection names it",
+        schema::<InspectionView>,
+    )],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (404, &["CHECKIN_INSPECTION_NOT_FOUND"]),
+        (409, &["CHECKIN_ALREADY_COMPLAINED"]),
+    ],
+    problem_tables: &[REFUSED],
+    links: &[Link {
+        status: 201,
+        name: "GetInspection",
+        operation_id: "getInspection",
+        parameters: &[("id", "$response.body#/id")],
+    }],
+    ..Operation::NEW
+};
+
+/// `POST /no-scan-reports`'s description.
+pub const NO_SCAN_DOC: Operation = Operation {
+    id: "reportEntryWithoutScan",
+    summary: "An enterprise reports officers who entered without scanning (a case for the discipline office)",
+    description: "企业举报执法人员未扫码入企：在诉求平台立案（enforcement-without-scan 类，纪检监察部门牵头），计入月度统计。\
+                  须带 Idempotency-Key，重试不重复立案。",
+    caller: Caller::Users(ENTERPRISE_ROLES),
+    params: &[Param {
+        name: "Idempotency-Key",
+        location: In::Header,
+        required: true,
+        description: "Required: a retry with the same key files no second case. 幂等键（必填）。",
+        schema: idempotency_key,
+        example: Some("no-scan-2026-11-02-01"),
+    }],
+    body: Content::Json(schema::<NoScanBody>),
+    body_example: Some(
+        r#"{"agency": "jy-market", "occurred_on": "2026-11-02",
+            "description": "两名执法人员未扫码即进入车间检查。"}"#,
+    ),
+    replies: &[Reply::json(201, "Reported", schema::<NoScanAnswer>)],
+    problems: &[(
+        400,
+        &["CHECKIN_FIELD_INVALID", "CHECKIN_IDEMPOTENCY_KEY_REQUIRED"],
+    )],
+    problem_tables: &[REFUSED],
+    ..Operation::NEW
+};
+
+/// The `Idempotency-Key` `POST /no-scan-reports` requires.
+fn idempotency_key(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[\\x21-\\x7e]+$"
+    })
 }
 
 /// `GET /inspections?enterprise=&limit=&before=<id>`.
@@ -154,11 +302,14 @@ pub async fn rate(
     let (parts, body) = req.into_parts();
     let body: RatingBody = read_json(ctx, &parts.headers, body, DEFAULT_JSON_LIMIT).await?;
     let viewer = Viewer::Enterprise(cc);
+    if !is_ulid(id) {
+        return Err(CheckinError::InspectionNotFound.into());
+    }
     let now = unix_ms(ctx.now);
     in_transaction(ctx, db, "rating an inspection", async |db: &Db| {
         let row = istore::inspection(db, id)
             .await?
-            .filter(|r| is_ulid(id) && may_see(&viewer, r))
+            .filter(|r| may_see(&viewer, r))
             .ok_or(CheckinError::InspectionNotFound)?;
         rate_rule(
             body.stars,
@@ -188,11 +339,11 @@ pub async fn rate(
 fn description(text: &str) -> Result<String, Failure> {
     let t = text.trim();
     let n = t.chars().count();
-    if !(5..=MAX_NOTE).contains(&n) {
+    if !(5..=MAX_NOTE).contains(&n) || t.chars().any(|c| c.is_control() && c != '\n') {
         return Err(CheckinError::Field {
             field: "description",
-            zh: "须为 5–500 字",
-            en: "must be 5–500 characters",
+            zh: "须为 5–500 字，不含控制字符",
+            en: "must be 5–500 characters without control characters",
         }
         .into());
     }
@@ -255,8 +406,9 @@ pub async fn complain(
     Ok(json(ctx, 201, &view(ctx, db, &row).await?))
 }
 
-#[derive(Debug, Serialize)]
-struct NoScanAnswer {
+/// A no-scan report as recorded.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct NoScanAnswer {
     id: String,
     agency: String,
     occurred_on: String,

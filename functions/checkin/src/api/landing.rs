@@ -10,7 +10,8 @@ use super::who::code_secret;
 use crate::store::{register as rstore, surveys as sstore};
 use serde::Serialize;
 use spin_sdk::http::Request;
-use yingshang_core::checkin::code;
+use yingshang_core::checkin::code::{self, CodeError};
+use yingshang_core::openapi::{AUTH_401, Caller, Operation, Param, Reply, schema};
 use yingshang_core::security::Principal;
 use yingshang_kit::clock::{from_unix_ms, rfc3339, unix_ms};
 use yingshang_kit::context::{header, origin};
@@ -18,7 +19,7 @@ use yingshang_kit::guard::{self, ANY_USER};
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct EnterpriseView {
     credit_code: String,
     name: String,
@@ -26,20 +27,20 @@ struct EnterpriseView {
     industry_code: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct Link {
     method: &'static str,
     url: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct ComplaintsView {
     file: Link,
     channel: &'static str,
     categories: Option<Vec<chain::Category>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct SurveyView {
     id: String,
     agency: String,
@@ -50,8 +51,9 @@ struct SurveyView {
     answer: Link,
 }
 
-#[derive(Debug, Serialize)]
-struct LandingView {
+/// What a scan opens.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct LandingView {
     enterprise: EnterpriseView,
     /// The role of the signed-in caller, if any.
     signed_in_as: Option<&'static str>,
@@ -62,6 +64,29 @@ struct LandingView {
     report_entry_without_scan: Link,
     scan_to_enter: Link,
 }
+
+/// `GET /landing/{token}`'s description.
+pub const DOC: Operation = Operation {
+    id: "getLanding",
+    summary: "What a scan of an enterprise's code opens",
+    description: "扫描企业码打开的页面：企业信息、惠企政策（仅企业本身用户可见）、诉求入口、问卷、扫码入企与未扫码举报入口。\
+                  无需登录；带令牌时须有效。伪造、篡改或已作废的码分别以各自代码拒绝。",
+    caller: Caller::Public,
+    params: &[Param::path(
+        "token",
+        "The signed token the code's URL ends in (`<credit code>.<serial>.<mac>`). 企业码令牌。",
+        schema::<String>,
+    )
+    .example("91411502MA4000000H.1.AAAAAAAAAAAAAAAAAAAAAA")],
+    replies: &[Reply::json(200, "The landing", schema::<LandingView>)],
+    problems: &[
+        (401, AUTH_401),
+        (403, &["AUTHZ_ROLE_NOT_ALLOWED"]),
+        (503, &["CHECKIN_CODE_SECRET_MISSING"]),
+    ],
+    problem_tables: &[CodeError::PROBLEMS],
+    ..Operation::NEW
+};
 
 /// `GET /landing/{token}`.
 pub async fn landing(
@@ -77,7 +102,7 @@ pub async fn landing(
         .map_err(|e| ctx.internal("loading an enterprise", e))?;
     code::check_current(&verified, registered.as_ref().map(|r| r.serial))?;
     let Some(registered) = registered else {
-        return Err(code::CodeError::Unknown.into());
+        return Err(CodeError::Unknown.into());
     };
     let e = registered.enterprise;
     let authorization = header(req.headers(), "authorization").map(str::to_owned);

@@ -23,6 +23,8 @@
 //! | POST | `/surveys/{id}/answers` | an enterprise in the survey's audience |
 //! | POST | `/demo-data` | agency key `checkin:demo` (on start) |
 //! | POST | `/idempotency/expire` | agency key `platform:maintain` (schedule) |
+//!
+//! `GET /openapi.json` (public) describes every route: [`API`].
 
 mod agencies;
 mod chain;
@@ -38,8 +40,9 @@ mod scans;
 mod surveys;
 mod who;
 
+use yingshang_core::openapi::Info;
 use yingshang_kit::route;
-use yingshang_kit::router::Route;
+use yingshang_kit::router::{Api, Route};
 
 /// Where the routes live.
 pub const BASE_PATH: &str = "/api/checkin";
@@ -55,33 +58,49 @@ pub const VAR_CODE_SECRET: &str = "checkin_code_secret";
 /// The agencies acting as the justice bureau (comma-separated).
 pub const VAR_JUSTICE: &str = "checkin_justice_agencies";
 
+/// The function as described: its OpenAPI document is served at
+/// `GET /api/checkin/openapi.json`.
+pub const API: Api = Api {
+    base: BASE_PATH,
+    info: Info {
+        title: "Yingshang check-in API · 码上服务 · 入企扫码",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "One signed code per enterprise (QR and poster); the landing a scan opens; \
+                      scan-to-enter inspections by two officers of one agency and their check-out; \
+                      the enterprise's ratings, complaints and no-scan reports; the justice bureau's \
+                      warnings and monthly statistics; surveys. \
+                      码上服务：一企一码、扫码入企（两名执法人员）、离企登记、企业评价与投诉、未扫码举报、预警与月度统计、问卷。",
+    },
+    routes: ROUTES,
+};
+
 /// The route table.
 pub const ROUTES: &[Route] = &[
-    route!(POST "/register/imports/slots" => |c| register::slot(c.ctx, c.db, c.req)),
-    route!(POST "/register/imports" => |c| register::create(c.ctx, c.db, c.req)),
-    route!(GET "/register/imports/{id}" => |c| register::show(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(GET "/enterprises/{cc}/code" => |c| codes::show(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(POST "/enterprises/{cc}/code" => |c| codes::reissue(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(GET "/enterprises/{cc}/code.png" => |c| codes::png(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(GET "/enterprises/{cc}/code.svg" => |c| codes::svg(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(GET "/enterprises/{cc}/poster.svg" => |c| codes::poster(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(GET "/landing/{token}" => |c| landing::landing(c.ctx, c.db, c.req, c.params.get("token"))),
-    route!(PUT "/agencies/{agency}" => |c| agencies::put(c.ctx, c.db, c.req, c.params.get("agency"))),
-    route!(GET "/agencies/{agency}" => |c| agencies::show(c.ctx, c.db, c.params.get("agency"))),
-    route!(PUT "/agencies/{agency}/officers" => |c| agencies::officers(c.ctx, c.db, c.req, c.params.get("agency"))),
-    route!(POST "/scans" => |c| scans::scan(c.ctx, c.db, c.req)),
-    route!(POST "/inspections/{id}/leave" => |c| scans::leave(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(GET "/inspections" => |c| inspections::list(c.ctx, c.db, c.req)),
-    route!(GET "/inspections/{id}" => |c| inspections::show(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/inspections/{id}/rating" => |c| inspections::rate(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/inspections/{id}/complaint" => |c| inspections::complain(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/no-scan-reports" => |c| inspections::no_scan(c.ctx, c.db, c.req)),
-    route!(GET "/warnings" => |c| oversight::warnings(c.ctx, c.db, c.req)),
-    route!(GET "/stats/monthly" => |c| oversight::monthly(c.ctx, c.db, c.req)),
-    route!(POST "/surveys" => |c| surveys::create(c.ctx, c.db, c.req)),
-    route!(POST "/surveys/{id}/answers" => |c| surveys::answer(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(GET "/surveys/{id}/results" => |c| surveys::results(c.ctx, c.db, c.req, c.params.get("id"))),
-    route!(POST "/demo-data" => |c| demo::load(c.ctx, c.db, c.req)),
+    route!(POST "/register/imports/slots", register::SLOT_DOC => |c| register::slot(c.ctx, c.db, c.req)),
+    route!(POST "/register/imports", register::CREATE_DOC => |c| register::create(c.ctx, c.db, c.req)),
+    route!(GET "/register/imports/{id}", register::SHOW_DOC => |c| register::show(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/enterprises/{cc}/code", codes::SHOW_DOC => |c| codes::show(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(POST "/enterprises/{cc}/code", codes::REISSUE_DOC => |c| codes::reissue(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(GET "/enterprises/{cc}/code.png", codes::PNG_DOC => |c| codes::png(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(GET "/enterprises/{cc}/code.svg", codes::SVG_DOC => |c| codes::svg(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(GET "/enterprises/{cc}/poster.svg", codes::POSTER_DOC => |c| codes::poster(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(GET "/landing/{token}", landing::DOC => |c| landing::landing(c.ctx, c.db, c.req, c.params.get("token"))),
+    route!(PUT "/agencies/{agency}", agencies::PUT_DOC => |c| agencies::put(c.ctx, c.db, c.req, c.params.get("agency"))),
+    route!(GET "/agencies/{agency}", agencies::SHOW_DOC => |c| agencies::show(c.ctx, c.db, c.params.get("agency"))),
+    route!(PUT "/agencies/{agency}/officers", agencies::OFFICERS_DOC => |c| agencies::officers(c.ctx, c.db, c.req, c.params.get("agency"))),
+    route!(POST "/scans", scans::SCAN_DOC => |c| scans::scan(c.ctx, c.db, c.req)),
+    route!(POST "/inspections/{id}/leave", scans::LEAVE_DOC => |c| scans::leave(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/inspections", inspections::LIST_DOC => |c| inspections::list(c.ctx, c.db, c.req)),
+    route!(GET "/inspections/{id}", inspections::SHOW_DOC => |c| inspections::show(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/inspections/{id}/rating", inspections::RATE_DOC => |c| inspections::rate(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/inspections/{id}/complaint", inspections::COMPLAIN_DOC => |c| inspections::complain(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/no-scan-reports", inspections::NO_SCAN_DOC => |c| inspections::no_scan(c.ctx, c.db, c.req)),
+    route!(GET "/warnings", oversight::WARNINGS_DOC => |c| oversight::warnings(c.ctx, c.db, c.req)),
+    route!(GET "/stats/monthly", oversight::MONTHLY_DOC => |c| oversight::monthly(c.ctx, c.db, c.req)),
+    route!(POST "/surveys", surveys::CREATE_DOC => |c| surveys::create(c.ctx, c.db, c.req)),
+    route!(POST "/surveys/{id}/answers", surveys::ANSWER_DOC => |c| surveys::answer(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(GET "/surveys/{id}/results", surveys::RESULTS_DOC => |c| surveys::results(c.ctx, c.db, c.req, c.params.get("id"))),
+    route!(POST "/demo-data", demo::LOAD_DOC => |c| demo::load(c.ctx, c.db, c.req)),
     // The platform's idempotency records expire on every function's schedule.
-    route!(POST "/idempotency/expire" => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
+    route!(POST "/idempotency/expire", yingshang_kit::idempotency::EXPIRE_DOC => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];

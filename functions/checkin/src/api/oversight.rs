@@ -2,8 +2,9 @@
 //! read from the last `days`, so a warning always matches its records) and the monthly
 //! statistics per agency, public and without enterprise names, as JSON or CSV.
 
+use super::SCOPE_AGENCY;
 use super::error::CheckinError;
-use super::who::justice;
+use super::who::{VIEWER_ROLES, justice};
 use crate::store::inspections as istore;
 use serde::Serialize;
 use spin_sdk::http::Request;
@@ -11,6 +12,7 @@ use time::{OffsetDateTime, PrimitiveDateTime, Time};
 use yingshang_core::calendar::CHINA_STANDARD_TIME;
 use yingshang_core::checkin::stats::{AgencyMonth, StatsMonth, monthly as month_rows, to_csv};
 use yingshang_core::checkin::warnings::{Warning, WarningRules, warnings as compute};
+use yingshang_core::openapi::{Caller, Content, Operation, Param, Reply, schema};
 use yingshang_core::query::param;
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::context::header;
@@ -24,11 +26,73 @@ const MAX_DAYS: i64 = 366;
 /// inspections at today's rate is well below).
 const MAX_VISITS: i64 = 200_000;
 
-#[derive(Debug, Serialize)]
-struct WarningsAnswer {
+/// The justice bureau's warnings.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct WarningsAnswer {
     days: i64,
     inspections_checked: usize,
     warnings: Vec<Warning>,
+}
+
+/// `GET /warnings`'s description.
+pub const WARNINGS_DOC: Operation = Operation {
+    id: "listWarnings",
+    summary: "Warnings of irregular inspections in the last days (the justice bureau)",
+    description: "司法局查看近期异常检查预警：多机关扎堆检查、同一机关重复检查、未离企登记。",
+    caller: Caller::UsersOrAgency(VIEWER_ROLES, SCOPE_AGENCY),
+    params: &[Param::query(
+        "days",
+        "The window, 1-366 days (default 90). 统计天数。",
+        schema::<u32>,
+    )
+    .example("90")],
+    replies: &[Reply::json(200, "The warnings", schema::<WarningsAnswer>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (
+            403,
+            &["CHECKIN_JUSTICE_BUREAU_ONLY", "CHECKIN_OFFICERS_ONLY"],
+        ),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /stats/monthly`'s description.
+pub const MONTHLY_DOC: Operation = Operation {
+    id: "getMonthlyStats",
+    summary: "A month's inspection statistics per agency (public, no enterprise data)",
+    description: "月度入企检查统计（按机关，公开，不含企业信息），含同比；format=csv 或 Accept: text/csv 时为 CSV。",
+    caller: Caller::Public,
+    params: &[
+        Param {
+            required: true,
+            ..Param::query(
+                "month",
+                "The month, YYYY-MM (2000-2100). 统计月份。",
+                month_schema,
+            )
+        }
+        .example("2026-11"),
+        Param::query("format", "`json` (default) or `csv`. 格式。", format_schema),
+    ],
+    replies: &[Reply {
+        status: 200,
+        description: "The statistics, as JSON or CSV",
+        content: Content::Either(&[
+            Content::Json(schema::<MonthlyAnswer>),
+            Content::Text("text/csv"),
+        ]),
+    }],
+    problems: &[(400, &["CHECKIN_FIELD_INVALID"])],
+    ..Operation::NEW
+};
+
+fn month_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"})
+}
+
+fn format_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "enum": ["json", "csv"]})
 }
 
 /// `GET /warnings?days=N`.
@@ -84,8 +148,9 @@ fn start_of(day: time::Date) -> OffsetDateTime {
     PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(CHINA_STANDARD_TIME)
 }
 
-#[derive(Debug, Serialize)]
-struct MonthlyAnswer {
+/// A month's statistics per agency.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct MonthlyAnswer {
     month: String,
     agencies: Vec<AgencyMonth>,
     total: AgencyMonth,

@@ -15,10 +15,11 @@ use crate::store::register::ImportRecord;
 use spin_sdk::http::Request;
 use time::Duration;
 use yingshang_core::checkin::register::parse_register_csv;
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::storage::StorageError;
-use yingshang_core::storage::key::{Owner, OwnerKind, Purpose};
+use yingshang_core::storage::key::{ObjectKey, Owner, OwnerKind, Purpose};
 use yingshang_core::storage::upload::{Sha256Digest, SlotRequest, UploadPolicy, issue_slot};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body, read_json};
 use yingshang_kit::clock::unix_ms;
@@ -49,6 +50,82 @@ async fn agency(
     let owner = Owner::escaped(OwnerKind::Agency, a.agency.as_str())?;
     Ok((caller, owner))
 }
+
+/// `POST /register/imports/slots`'s description.
+pub const SLOT_DOC: Operation = Operation {
+    id: "createRegisterSlot",
+    summary: "An upload slot (a presigned PUT) for an enterprise register CSV",
+    description: "申请企业名录 CSV 的上传凭证：用预签名 PUT 直接上传到对象存储（不超过 8 MiB）。",
+    caller: Caller::Agency(SCOPE_REGISTER),
+    body: Content::Json(schema::<SlotBody>),
+    body_example: Some(
+        r#"{"content_type": "text/csv", "size": 2048,
+            "sha256": "9d1c01fd3cd9e4a8b6d35fa9d0cd0bc1f48cee7a3a54bfc9d9a5b4bfb19a0c9a"}"#,
+    ),
+    replies: &[Reply::json(
+        201,
+        "The slot: PUT the file as it says, then import its key",
+        schema::<SlotView>,
+    )],
+    problem_tables: &[StorageError::PROBLEMS],
+    ..Operation::NEW
+};
+
+/// `POST /register/imports`'s description.
+pub const CREATE_DOC: Operation = Operation {
+    id: "createRegisterImport",
+    summary: "Import an uploaded register CSV (all or nothing, once per file)",
+    description: "导入已上传的企业名录 CSV：逐行检查，全部通过才生效，否则附逐行报告拒绝；同一文件只导入一次。",
+    caller: Caller::Agency(SCOPE_REGISTER),
+    body: Content::Json(schema::<ImportBody>),
+    idempotent: true,
+    replies: &[
+        Reply::json(
+            200,
+            "The file was imported before: that import",
+            schema::<ImportView>,
+        ),
+        Reply::json(
+            201,
+            "Applied, or rejected with its report",
+            schema::<ImportView>,
+        ),
+    ],
+    problems: &[(404, &["CHECKIN_IMPORT_SLOT_NOT_FOUND"])],
+    problem_tables: &[StorageError::PROBLEMS],
+    links: &[
+        Link {
+            status: 201,
+            name: "GetImport",
+            operation_id: "getRegisterImport",
+            parameters: &[("id", "$response.body#/id")],
+        },
+        Link {
+            status: 200,
+            name: "GetImport",
+            operation_id: "getRegisterImport",
+            parameters: &[("id", "$response.body#/id")],
+        },
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /register/imports/{id}`'s description.
+pub const SHOW_DOC: Operation = Operation {
+    id: "getRegisterImport",
+    summary: "A register import: status, rows, report",
+    description: "查询企业名录导入：状态、行数与问题报告。",
+    caller: Caller::Agency(SCOPE_REGISTER),
+    params: &[Param::path(
+        "id",
+        "The import's id (a ULID). 导入编号。",
+        schema::<String>,
+    )],
+    replies: &[Reply::json(200, "The import", schema::<ImportView>)],
+    problems: &[(404, &["CHECKIN_IMPORT_NOT_FOUND"])],
+    problem_tables: &[StorageError::PROBLEMS],
+    ..Operation::NEW
+};
 
 /// `POST /register/imports/slots`.
 pub async fn slot(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
@@ -121,6 +198,11 @@ async fn import(
     owner: &Owner,
     key: &str,
 ) -> Result<Answer, Failure> {
+    // Text that is no object key names no slot, and never reaches the database
+    // (PostgreSQL refuses a NUL in text: that answered 500).
+    if ObjectKey::parse(key).is_err() {
+        return Err(CheckinError::SlotNotFound.into());
+    }
     let slot = rstore::slot(db, key)
         .await
         .map_err(|e| ctx.internal("loading an upload slot", e))?

@@ -7,15 +7,17 @@
 
 use super::dto::{InspectionView, LeaveBody, ScanBody};
 use super::error::CheckinError;
-use super::who::{code_secret, officer};
+use super::who::{OFFICER_ROLES, code_secret, officer};
 use crate::store::{self, inspections as istore, register as rstore};
 use serde::Serialize;
 use spin_sdk::http::Request;
 use time::OffsetDateTime;
 use yingshang_core::calendar::local_date;
+use yingshang_core::checkin::code::CodeError;
 use yingshang_core::checkin::code::{self, CodeToken};
 use yingshang_core::checkin::inspection::{PAIRING_WINDOW, decide, leave as leave_rule};
 use yingshang_core::checkin::{Decision, Kind, Outcome, Plan, RuleError, ScanFacts};
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_core::security::{AgencyId, Principal, Subject};
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, parse_json, read_body, read_json};
@@ -33,15 +35,165 @@ fn token_of(scanned: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
-#[derive(Debug, Serialize)]
-struct Waiting {
+/// A first officer's scan, waiting for the second.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Waiting {
+    /// Always `waiting`.
     status: &'static str,
+    /// The scan's id.
     scan: String,
+    /// The enterprise's credit code.
     enterprise: String,
+    /// Its name.
     enterprise_name: String,
+    /// When the scan lapses unless a second officer scans (RFC 3339).
     expires_at: String,
+    /// What to do, in Chinese.
     message: &'static str,
 }
+
+const TO_INSPECTION: [Link; 4] = [
+    Link {
+        status: 201,
+        name: "GetInspection",
+        operation_id: "getInspection",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    Link {
+        status: 201,
+        name: "CheckOut",
+        operation_id: "leaveInspection",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    Link {
+        status: 200,
+        name: "GetInspection",
+        operation_id: "getInspection",
+        parameters: &[("id", "$response.body#/id")],
+    },
+    Link {
+        status: 200,
+        name: "CheckOut",
+        operation_id: "leaveInspection",
+        parameters: &[("id", "$response.body#/id")],
+    },
+];
+
+/// `POST /scans`'s description.
+pub const SCAN_DOC: Operation = Operation {
+    id: "scanToEnter",
+    summary: "An officer scans an enterprise's code to enter (two officers of one agency)",
+    description: "执法人员扫码入企（先扫码，后入企）：须同一机关两名执法人员分别扫码；第一人扫码后等待（202），\
+                  第二人扫码即开始检查（201），其后扫码的加入（200）。规则：公布事项、执法证有效、常规检查年度上限、\
+                  专项检查额度、补扫码 10 个自然日内。",
+    caller: Caller::Users(OFFICER_ROLES),
+    body: Content::Json(schema::<ScanBody>),
+    body_example: Some(
+        r#"{"code": "91411502MA4000000H.1.AAAAAAAAAAAAAAAAAAAAAA", "kind": "routine",
+            "item": "SC-FOOD-01", "approval_ref": "济市监检〔2026〕12号"}"#,
+    ),
+    idempotent: true,
+    replies: &[
+        Reply::json(
+            200,
+            "Joined the started inspection",
+            schema::<InspectionView>,
+        ),
+        Reply::json(201, "The inspection started", schema::<InspectionView>),
+        Reply::json(
+            202,
+            "Waiting for a second officer of the agency",
+            schema::<Waiting>,
+        ),
+    ],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (403, &["CHECKIN_OFFICERS_ONLY"]),
+        (
+            403,
+            &["CHECKIN_OFFICER_UNKNOWN", "CHECKIN_CERTIFICATE_INVALID"],
+        ),
+        (
+            404,
+            &["CHECKIN_AGENCY_NOT_FOUND", "CHECKIN_INSPECTION_NOT_FOUND"],
+        ),
+        (
+            409,
+            &[
+                "CHECKIN_ONE_OFFICER_ONLY",
+                "CHECKIN_SCAN_MISMATCH",
+                "CHECKIN_ROUTINE_CAP_REACHED",
+                "CHECKIN_CAMPAIGN_QUOTA_REACHED",
+            ],
+        ),
+        (
+            422,
+            &[
+                "CHECKIN_FIELD_INVALID",
+                "CHECKIN_ITEM_NOT_PUBLISHED",
+                "CHECKIN_CAMPAIGN_INACTIVE",
+                "CHECKIN_LATE_WINDOW_PASSED",
+                "CHECKIN_ARRIVAL_IN_FUTURE",
+                "CHECKIN_LATE_REASON_REQUIRED",
+                "CHECKIN_APPROVAL_REQUIRED",
+            ],
+        ),
+        (503, &["CHECKIN_CODE_SECRET_MISSING"]),
+    ],
+    problem_tables: &[CodeError::PROBLEMS],
+    links: &TO_INSPECTION,
+    ..Operation::NEW
+};
+
+/// The inspection in the path.
+pub const INSPECTION_ID: Param = Param::path(
+    "id",
+    "The inspection's id (a ULID). 检查编号。",
+    schema::<String>,
+);
+
+/// `POST /inspections/{id}/leave`'s description.
+pub const LEAVE_DOC: Operation = Operation {
+    id: "leaveInspection",
+    summary: "An officer of the inspection checks out, with its outcome",
+    description: "执法人员离企登记：检查结果（no_issues、rectification_ordered、case_filed）、情况说明与后续事项。",
+    caller: Caller::Users(OFFICER_ROLES),
+    params: &[INSPECTION_ID],
+    body: Content::Json(schema::<LeaveBody>),
+    body_example: Some(r#"{"outcome": "no_issues", "result_note": "未发现问题"}"#),
+    replies: &[Reply::json(200, "Checked out", schema::<InspectionView>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (
+            403,
+            &[
+                "CHECKIN_OFFICERS_ONLY",
+                "CHECKIN_NOT_AN_OFFICER_OF_THIS_INSPECTION",
+            ],
+        ),
+        (404, &["CHECKIN_INSPECTION_NOT_FOUND"]),
+        (409, &["CHECKIN_ALREADY_LEFT"]),
+        (
+            422,
+            &["CHECKIN_FIELD_INVALID", "CHECKIN_LEFT_BEFORE_ARRIVAL"],
+        ),
+    ],
+    links: &[
+        Link {
+            status: 200,
+            name: "GetInspection",
+            operation_id: "getInspection",
+            parameters: &[("id", "$response.body#/id")],
+        },
+        Link {
+            status: 200,
+            name: "Rate",
+            operation_id: "rateInspection",
+            parameters: &[("id", "$response.body#/id")],
+        },
+    ],
+    ..Operation::NEW
+};
 
 /// `POST /scans`.
 pub async fn scan(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {

@@ -4,11 +4,12 @@
 use super::SCOPE_AGENCY;
 use super::dto::parse_time;
 use super::error::CheckinError;
-use super::who::enterprise_user;
+use super::who::{ENTERPRISE_ROLES, enterprise_user};
 use crate::store::register as rstore;
 use crate::store::surveys::{self as sstore, Question, Survey};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::Request;
+use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
 use yingshang_core::security::Principal;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::unix_ms;
@@ -17,18 +18,99 @@ use yingshang_kit::ids::{is_ulid, ulid};
 use yingshang_kit::responses::json;
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
-#[derive(Debug, Deserialize)]
+/// `POST /surveys`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SurveyBody {
+pub struct SurveyBody {
+    /// Its title (1-100 characters).
     title: String,
+    /// 1-30 questions of 2-10 choices.
     questions: Vec<Question>,
+    /// Industry-code prefix of its audience (empty: all).
     #[serde(default)]
     industry_prefix: String,
+    /// Division-code prefix of its audience (empty: all).
     #[serde(default)]
     division_prefix: String,
+    /// When it opens (RFC 3339).
     opens_at: String,
+    /// When it closes (RFC 3339).
     closes_at: String,
 }
+
+/// The survey in the path.
+const SURVEY_ID: Param = Param::path(
+    "id",
+    "The survey's id (a ULID). 问卷编号。",
+    schema::<String>,
+);
+
+/// `POST /surveys`'s description.
+pub const CREATE_DOC: Operation = Operation {
+    id: "createSurvey",
+    summary: "An agency addresses a survey to enterprises (by industry and division)",
+    description: "机关向企业发布问卷（按行业代码、区划代码前缀确定范围），开放期间在扫码页展示。",
+    caller: Caller::Agency(SCOPE_AGENCY),
+    body: Content::Json(schema::<SurveyBody>),
+    body_example: Some(
+        r#"{"title": "2026 年涉企检查满意度调查",
+            "questions": [{"text": "今年以来，执法人员入企检查前是否都已扫码？", "choices": ["都已扫码", "部分未扫码"]}],
+            "opens_at": "2026-11-01T00:00:00+08:00", "closes_at": "2027-01-31T00:00:00+08:00"}"#,
+    ),
+    replies: &[Reply::json(201, "The survey", schema::<Survey>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (403, &["CHECKIN_OFFICERS_ONLY"]),
+    ],
+    links: &[
+        Link {
+            status: 201,
+            name: "GetResults",
+            operation_id: "getSurveyResults",
+            parameters: &[("id", "$response.body#/id")],
+        },
+        Link {
+            status: 201,
+            name: "Answer",
+            operation_id: "answerSurvey",
+            parameters: &[("id", "$response.body#/id")],
+        },
+    ],
+    ..Operation::NEW
+};
+
+/// `POST /surveys/{id}/answers`'s description.
+pub const ANSWER_DOC: Operation = Operation {
+    id: "answerSurvey",
+    summary: "An enterprise of the audience answers an open survey, once",
+    description: "企业填写面向本企业、开放中的问卷（每题一个选项序号，从 0 起），每家企业一次。",
+    caller: Caller::Users(ENTERPRISE_ROLES),
+    params: &[SURVEY_ID],
+    body: Content::Json(schema::<AnswerBody>),
+    body_example: Some(r#"{"answers": [0, 1]}"#),
+    replies: &[Reply::json(201, "Answered", schema::<AnswerView>)],
+    problems: &[
+        (400, &["CHECKIN_FIELD_INVALID"]),
+        (
+            404,
+            &["CHECKIN_SURVEY_NOT_FOUND", "CHECKIN_ENTERPRISE_NOT_FOUND"],
+        ),
+        (409, &["CHECKIN_SURVEY_ALREADY_ANSWERED"]),
+    ],
+    ..Operation::NEW
+};
+
+/// `GET /surveys/{id}/results`'s description.
+pub const RESULTS_DOC: Operation = Operation {
+    id: "getSurveyResults",
+    summary: "A survey's counts per choice (the asking agency; no enterprises named)",
+    description: "发布问卷的机关查询结果：各选项人数，不含企业信息。",
+    caller: Caller::Agency(SCOPE_AGENCY),
+    params: &[SURVEY_ID],
+    replies: &[Reply::json(200, "The results", schema::<Results>)],
+    problems: &[(404, &["CHECKIN_SURVEY_NOT_FOUND"])],
+    ..Operation::NEW
+};
 
 fn field(field: &'static str, zh: &'static str, en: &'static str) -> Failure {
     CheckinError::Field { field, zh, en }.into()
@@ -97,9 +179,20 @@ pub async fn create(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answe
     Ok(json(ctx, 201, &s))
 }
 
-#[derive(Debug, Deserialize)]
+/// `POST /surveys/{id}/answers`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AnswerBody {
+pub struct AnswerBody {
+    /// One choice index (from 0) per question.
+    answers: Vec<usize>,
+}
+
+/// An answer as recorded.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct AnswerView {
+    /// The survey.
+    survey: String,
+    /// The choices.
     answers: Vec<usize>,
 }
 
@@ -156,20 +249,25 @@ pub async fn answer(
     Ok(json(
         ctx,
         201,
-        &serde_json::json!({ "survey": id, "answers": b.answers }),
+        &AnswerView {
+            survey: id.to_owned(),
+            answers: b.answers,
+        },
     ))
 }
 
-#[derive(Debug, Serialize)]
-struct Results {
+/// A survey's results.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Results {
     survey: String,
     title: String,
     respondents: usize,
     questions: Vec<QuestionResult>,
 }
 
-#[derive(Debug, Serialize)]
-struct QuestionResult {
+/// One question's counts: `[choice, count]` pairs.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct QuestionResult {
     text: String,
     choices: Vec<(String, usize)>,
 }

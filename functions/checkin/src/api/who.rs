@@ -13,13 +13,20 @@ use yingshang_kit::{Db, Failure, RequestContext};
 /// The agency of the bootstrap key, which sees what the justice bureau sees.
 const BOOTSTRAP_AGENCY: &str = "bootstrap";
 
+/// Who scans and checks out: officers (the guards and the descriptions both use these).
+pub const OFFICER_ROLES: &[Role] = &[Role::Officer];
+/// Who acts for an enterprise.
+pub const ENTERPRISE_ROLES: &[Role] = &[Role::Enterprise];
+/// Who reads inspections (with an agency key holding [`SCOPE_AGENCY`]).
+pub const VIEWER_ROLES: &[Role] = &[Role::Enterprise, Role::Officer, Role::AgencyStaff];
+
 /// An officer signed in on his own phone: the principal, his agency and subject.
 pub async fn officer(
     ctx: &RequestContext,
     db: &Db,
     headers: &HeaderMap,
 ) -> Result<(Principal, AgencyId, Subject), Failure> {
-    let caller = guard::user(ctx, db, headers, &[Role::Officer]).await?;
+    let caller = guard::user(ctx, db, headers, OFFICER_ROLES).await?;
     let Principal::User(u) = &caller else {
         return Err(CheckinError::OfficersOnly.into());
     };
@@ -38,7 +45,7 @@ pub async fn enterprise_user(
     db: &Db,
     headers: &HeaderMap,
 ) -> Result<(Principal, CreditCode), Failure> {
-    let caller = guard::user(ctx, db, headers, &[Role::Enterprise]).await?;
+    let caller = guard::user(ctx, db, headers, ENTERPRISE_ROLES).await?;
     let code = match &caller {
         Principal::User(u) => u.membership.enterprise().cloned(),
         _ => None,
@@ -54,8 +61,7 @@ pub async fn code_keeper(
     headers: &HeaderMap,
     code: &CreditCode,
 ) -> Result<Principal, Failure> {
-    let caller =
-        guard::user_or_agency(ctx, db, headers, &[Role::Enterprise], SCOPE_REGISTER).await?;
+    let caller = guard::user_or_agency(ctx, db, headers, ENTERPRISE_ROLES, SCOPE_REGISTER).await?;
     if matches!(caller, Principal::User(_)) {
         guard::own_enterprise(ctx, &caller, code)?;
     }
@@ -91,14 +97,7 @@ pub async fn viewer(
     db: &Db,
     headers: &HeaderMap,
 ) -> Result<(Principal, Viewer), Failure> {
-    let caller = guard::user_or_agency(
-        ctx,
-        db,
-        headers,
-        &[Role::Enterprise, Role::Officer, Role::AgencyStaff],
-        SCOPE_AGENCY,
-    )
-    .await?;
+    let caller = guard::user_or_agency(ctx, db, headers, VIEWER_ROLES, SCOPE_AGENCY).await?;
     let agency = match &caller {
         Principal::User(u) => {
             if let Some(code) = u.membership.enterprise() {

@@ -5,7 +5,7 @@ use yingshang_kit::db::{int, text};
 use yingshang_kit::{Db, DbError, Row, db::corrupt};
 
 /// A question: its text and choices.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     /// The question.
@@ -15,7 +15,7 @@ pub struct Question {
 }
 
 /// A survey.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Survey {
     /// Id.
     pub id: String,

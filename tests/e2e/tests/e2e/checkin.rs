@@ -17,6 +17,7 @@ use yingshang_e2e::{TestApp, default_db, spawn, store_agency_key};
 
 mod code_refusals;
 mod codes;
+mod contract;
 mod enterprise_side;
 mod landing;
 mod oversight;

@@ -517,3 +517,18 @@ async fn only_register_keys_import_and_uploads_must_match_their_slot() {
     assert_eq!(c.get_as(&Who::Anonymous, &path).await.0, 401);
     c.app.shutdown().await;
 }
+
+/// An import naming a key no slot can have (a NUL inside) is the slot not found, not
+/// a query: PostgreSQL refused the NUL and the import answered 500 (Schemathesis).
+#[tokio::test]
+async fn an_import_of_a_key_that_is_no_object_key_finds_no_slot() {
+    let c = start().await;
+    let agency = Who::Key(c.key("jy-admin", "checkin:register").await);
+    for key in ["agency/jy-admin/checkin-register/a\u{0}b.csv", "../x", ""] {
+        let (s, refused) = c
+            .post_as(&agency, "/register/imports", &json!({ "key": key }))
+            .await;
+        assert_eq!(s, 404, "{key:?}: {refused}");
+        assert_eq!(refused["code"], "CHECKIN_IMPORT_SLOT_NOT_FOUND");
+    }
+}

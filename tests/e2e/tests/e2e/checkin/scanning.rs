@@ -365,3 +365,26 @@ async fn a_retried_scan_gets_its_first_answer_and_starts_nothing_twice() {
         2
     );
 }
+
+/// A special scan naming a campaign id no campaign can have (a NUL inside) is refused
+/// as a field, before any query: PostgreSQL refused the NUL and the scan answered 500.
+#[tokio::test]
+async fn a_campaign_id_of_another_shape_is_refused_before_the_database() {
+    let c = start().await;
+    let url = c.code_url(&demo_enterprise(7)).await;
+    for campaign in ["2026-winter\u{0}food", "冬季专项"] {
+        let (s, refused) = c
+            .scan(
+                MARKET,
+                "officer-zhang",
+                &json!({
+                    "code": url, "kind": "special", "campaign": campaign,
+                    "item": "SC-FOOD-01", "approval_ref": "济市监检〔2026〕12号",
+                }),
+            )
+            .await;
+        assert_eq!(s, 422, "{refused}");
+        assert_eq!(refused["code"], "CHECKIN_FIELD_INVALID");
+        assert_eq!(refused["errors"][0]["pointer"], "/campaign");
+    }
+}
