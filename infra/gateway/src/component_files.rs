@@ -266,7 +266,7 @@ mod tests {
                 destination: "/".into(),
             },
         ] {
-            let e = stage(app.path(), &[bad.clone()], &[], &dest).unwrap_err();
+            let e = stage(app.path(), std::slice::from_ref(&bad), &[], &dest).unwrap_err();
             assert!(format!("{e:#}").contains("files"), "{bad:?}: {e:#}");
         }
     }

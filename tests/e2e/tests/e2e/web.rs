@@ -24,7 +24,7 @@ fn cut_down_manifest(dir: &std::path::Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(root.join("spin.toml")).unwrap();
     let mut doc: toml::Table = toml::from_str(&text).unwrap();
     let components = doc["component"].as_table_mut().unwrap();
-    components.retain(|id, _| COMPONENTS.contains(&id.as_ref()));
+    components.retain(|id, _| COMPONENTS.contains(&id));
     for (_, c) in components.iter_mut() {
         let c = c.as_table_mut().unwrap();
         let source = root.join(c["source"].as_str().unwrap());
