@@ -172,8 +172,21 @@ def requests_to_compare():
     yield "valuation lookup", "GET", f"/api/valuation/units/{DEMO_UNIT}", citizen, None
     yield "valuation unknown unit", "GET", "/api/valuation/units/410302001001GB00001F99990101", citizen, None
     yield "valuation no token", "GET", f"/api/valuation/units/{DEMO_UNIT}", None, None
-    yield "valuation openapi document", "GET", "/api/valuation/openapi.json", None, None
-    yield "valuation api reference page", "GET", "/api/valuation/docs", None, None
+    for base in ("valuation", "tax", "power", "complaints", "checkin", "intermediary"):
+        yield f"{base} openapi document", "GET", f"/api/{base}/openapi.json", None, None
+        yield f"{base} api reference page", "GET", f"/api/{base}/docs", None, None
+    # The web pages: the same build mounted with `files` on both.
+    yield "web shell", "GET", "/", None, None
+    yield "web client route", "GET", "/valuation", None, None
+    shell = open(os.path.join(ROOT, "web/dist/index.html"), encoding="utf-8").read()
+    entry = re.search(r'/assets/index-[^"]+\.js', shell)
+    if entry:
+        yield "web hashed asset", "GET", entry.group(0), None, None
+    yield "web missing asset", "GET", "/assets/missing-0.js", None, None
+    yield "web unknown api path", "GET", "/api/no-such-function/x", None, None
+    yield "web write", "POST", "/", None, {}
+    # Off on both: the secret is the operator's (given), not one the gateway generated.
+    yield "web development sign-in off", "POST", "/api/web/dev-sign-in", None, {"role": "citizen"}
     yield "valuation bad json", "POST", "/api/valuation/assessments", officer, "[1,2]"
     yield "tax catalogue", "GET", "/api/tax/policies/catalogue", enterprise, None
     yield "tax assessment unverified", "POST", "/api/tax/assessments", token("demo-buyer", "citizen"), contract

@@ -266,6 +266,11 @@ async fn import(
     owner: &Owner,
     key: &str,
 ) -> Result<Answer, Failure> {
+    // Only an object key can name a slot: anything else (a NUL, which PostgreSQL's
+    // text refuses with an error) names none, and never reaches the database.
+    if ObjectKey::parse(key).is_err() {
+        return Err(ValuationError::ImportSlotNotFound.into());
+    }
     let (kind, slot) = istore::slot(db, key)
         .await
         .map_err(|e| ctx.internal("loading an upload slot", e))?

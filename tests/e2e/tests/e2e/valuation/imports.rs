@@ -460,3 +460,16 @@ async fn full_scale_demo_loads_in_idempotent_chunks() {
     );
     v.app.shutdown().await;
 }
+
+/// Found by the check-in function's contract test, and here the same: a key that is
+/// no object key (a NUL: PostgreSQL's text refuses it, as an error) names no slot.
+#[tokio::test]
+async fn an_import_of_a_key_that_is_no_object_key_finds_no_slot() {
+    let v = start().await;
+    let key = v.agency_key(41, "valuation:import").await;
+    for bad in ["a\u{0}b", "/leading", "a/../b", ""] {
+        let (status, p) = v.start_import(&key, bad).await;
+        assert_eq!(status, 404, "{bad:?}: {p}");
+        assert_eq!(p["code"], "VAL_IMPORT_SLOT_NOT_FOUND", "{bad:?}");
+    }
+}
