@@ -290,6 +290,8 @@ def main():
     for wasm in glob.glob(os.path.join(ROOT, "target/wasm32-wasip2/wasm/*.wasm")):
         shutil.copy(wasm, os.path.join(app, "target/wasm32-wasip2/wasm"))
     shutil.copytree(os.path.join(ROOT, "infra/migrations"), os.path.join(app, "infra/migrations"))
+    # The web component's `files` (the built pages, `npm run build` in web/).
+    shutil.copytree(os.path.join(ROOT, "web/dist"), os.path.join(app, "web/dist"))
     migrations = sorted(glob.glob(os.path.join(app, "infra/migrations/sqlite/*.sql")))
 
     spin_port, gw_port = free_port(), free_port()
