@@ -246,7 +246,7 @@ def requests_to_compare():
         yield "checkin statistics csv", "GET", f"/api/checkin/stats/monthly?month={month}&format=csv", None, None
         yield "checkin warnings", "GET", "/api/checkin/warnings", BOOTSTRAP, None
     if os.path.exists(os.path.join(ROOT, "functions", "intermediary")):
-        agency = "91410100MA00000013"  # not a demo agency: registers here
+        agency = "91410100MA0000009N"  # a valid code, not a demo agency: registers here
         agency_token = token("agency-user", "enterprise", agency)
         owner = token("owner-user", "enterprise", DEMO_ENTERPRISE)
         yield "intermediary items", "GET", "/api/intermediary/items", None, None
