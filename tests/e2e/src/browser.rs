@@ -31,7 +31,24 @@ pub struct Browser {
 }
 
 impl Drop for Browser {
+    /// Ends the session first (ChromeDriver then quits its Chromium: killing the
+    /// driver alone would leave the browser running), then stops the driver. Drop
+    /// cannot await, so the `DELETE` is written by hand over a blocking socket.
     fn drop(&mut self) {
+        if let Some(rest) = self.url.strip_prefix("http://")
+            && let Some((addr, path)) = rest.split_once('/')
+            && let Ok(mut stream) = std::net::TcpStream::connect(addr)
+        {
+            use std::io::{Read as _, Write as _};
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /{path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let mut answer = Vec::new();
+                let _ = stream.read_to_end(&mut answer);
+            }
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
