@@ -32,7 +32,9 @@
 
 mod award;
 mod bids;
+mod complaint;
 mod config;
+mod credit_feed;
 mod delivery;
 mod demo;
 mod error;
@@ -41,6 +43,7 @@ mod notify;
 mod ocds;
 mod projects;
 mod providers;
+mod sanctions;
 mod sweep;
 mod who;
 
@@ -98,11 +101,11 @@ pub const ROUTES: &[Route] = &[
     route!(GET "/providers", providers::LIST_DOC => |c| providers::list(c.ctx, c.db)),
     route!(GET "/providers/{cc}", providers::SHOW_DOC => |c| providers::show(c.ctx, c.db, c.params.get("cc"))),
     route!(POST "/providers/{cc}/qualifications/{q}/decision", providers::DECIDE_DOC => |c| providers::decide(c.ctx, c.db, c.req, c.params.get("cc"), c.params.get("q"))),
-    route!(POST "/providers/{cc}/sanctions", providers::SANCTION_DOC => |c| providers::sanction(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(POST "/providers/{cc}/red-card", providers::RED_CARD_DOC => |c| providers::red_card(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(POST "/providers/{cc}/handling", providers::HANDLING_DOC => |c| providers::handling(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(POST "/providers/{cc}/complaint", providers::COMPLAIN_DOC => |c| providers::complain(c.ctx, c.db, c.req, c.params.get("cc"))),
-    route!(GET "/credit-events", providers::CREDIT_EVENTS_DOC => |c| providers::credit_events(c.ctx, c.db, c.req)),
+    route!(POST "/providers/{cc}/sanctions", sanctions::SANCTION_DOC => |c| sanctions::sanction(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(POST "/providers/{cc}/red-card", sanctions::RED_CARD_DOC => |c| sanctions::red_card(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(POST "/providers/{cc}/handling", sanctions::HANDLING_DOC => |c| sanctions::handling(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(POST "/providers/{cc}/complaint", complaint::COMPLAIN_DOC => |c| complaint::complain(c.ctx, c.db, c.req, c.params.get("cc"))),
+    route!(GET "/credit-events", credit_feed::CREDIT_EVENTS_DOC => |c| credit_feed::credit_events(c.ctx, c.db, c.req)),
     route!(POST "/projects", projects::CREATE_DOC => |c| projects::create(c.ctx, c.db, c.req)),
     route!(GET "/projects", projects::LIST_DOC => |c| projects::list(c.ctx, c.db, c.req)),
     route!(GET "/projects/{id}", projects::SHOW_DOC => |c| projects::show(c.ctx, c.db, c.params.get("id"))),

@@ -17,6 +17,7 @@ use yingshang_e2e::{TestApp, default_db, spawn, store_agency_key};
 
 mod contract;
 mod flow;
+mod hostile_text;
 mod ocds;
 mod sanctions;
 
