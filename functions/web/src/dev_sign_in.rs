@@ -6,9 +6,9 @@
 
 use spin_sdk::http::Request;
 use yingshang_core::problem::{ApiError, Lang};
-use yingshang_core::security::authz::Membership;
+use yingshang_core::security::Subject;
+use yingshang_core::security::demo_users::{DemoUserError, demo_membership};
 use yingshang_core::security::token::{Claims, SigningKey, issue};
-use yingshang_core::security::{AgencyId, CreditCode, Subject};
 use yingshang_kit::auth::VAR_JWT_SECRET;
 use yingshang_kit::body::read_json;
 use yingshang_kit::responses::json;
@@ -87,7 +87,10 @@ pub async fn sign_in(ctx: &RequestContext, req: Request) -> Result<Answer, Failu
     }
     let (parts, body) = req.into_parts();
     let asked: SignIn = read_json(ctx, &parts.headers, body, BODY_LIMIT).await?;
-    let membership = membership(&asked.role, asked.org.as_deref())?;
+    let membership = demo_membership(&asked.role, asked.org.as_deref()).map_err(|e| match e {
+        DemoUserError::UnknownRole(_) => DevSignInError::UnknownRole,
+        DemoUserError::BadOrganisation(_) => DevSignInError::BadOrganisation,
+    })?;
     let secret = spin_sdk::variables::get(VAR_JWT_SECRET)
         .await
         .map_err(|e| ctx.internal("reading the token secret", format!("{e:?}")))?;
@@ -110,19 +113,4 @@ pub async fn sign_in(ctx: &RequestContext, req: Request) -> Result<Answer, Failu
             expires_in: LIFETIME_HOURS * 3600,
         },
     ))
-}
-
-fn membership(role: &str, org: Option<&str>) -> Result<Membership, DevSignInError> {
-    let agency =
-        || AgencyId::parse(org.unwrap_or("ly-tax")).map_err(|_| DevSignInError::BadOrganisation);
-    Ok(match role {
-        "citizen" => Membership::Citizen,
-        "enterprise" => Membership::Enterprise(
-            CreditCode::parse(org.unwrap_or("91350100M000100Y43"))
-                .map_err(|_| DevSignInError::BadOrganisation)?,
-        ),
-        "officer" => Membership::Officer(agency()?),
-        "agency_staff" => Membership::AgencyStaff(agency()?),
-        _ => return Err(DevSignInError::UnknownRole),
-    })
 }

@@ -11,7 +11,7 @@ use spin_sdk::http::{IntoResponse, Request};
 use spin_sdk::http_service;
 use yingshang_core::problem::RequestError;
 use yingshang_core::web_files::{
-    self, REVALIDATE, SHELL, Wanted, accepts_gzip, cache_control, compressible, media_type,
+    self, SHELL, Wanted, accepts_gzip, cache_control, compressible, media_type,
 };
 use yingshang_kit::context::header;
 use yingshang_kit::responses::raw;
@@ -67,7 +67,6 @@ fn answer(ctx: &RequestContext, req: &Request) -> Result<Answer, Failure> {
         ("referrer-policy", "same-origin".to_owned()),
     ];
     if file == SHELL {
-        headers[0].1 = REVALIDATE.to_owned();
         headers.push(("content-security-policy", CSP.to_owned()));
     }
     if compressible(&file) {

@@ -3,14 +3,12 @@
 //! the gateway generated its secrets in, so a new user can try every endpoint.
 
 use std::path::Path;
+use yingshang_core::security::Subject;
 use yingshang_core::security::authz::Membership;
+use yingshang_core::security::demo_users::demo_membership;
 use yingshang_core::security::token::{Claims, SigningKey, VerifiedIdNumber, issue};
-use yingshang_core::security::{AgencyId, CreditCode, Subject};
 
-/// The demo enterprise's unified social credit code (a valid GB 32100 code).
-pub const DEMO_ENTERPRISE: &str = "91350100M000100Y43";
-/// The demo agency.
-pub const DEMO_AGENCY: &str = "ly-tax";
+pub use yingshang_core::security::demo_users::{DEMO_AGENCY, DEMO_ENTERPRISE};
 
 /// Reads a generated secret (or the environment's `SPIN_VARIABLE_<NAME>`).
 pub fn secret(state_dir: &Path, name: &str) -> anyhow::Result<String> {
@@ -33,21 +31,7 @@ pub fn secret(state_dir: &Path, name: &str) -> anyhow::Result<String> {
 
 /// The membership for a role name, with the demo organisation unless `org` is given.
 pub fn membership(role: &str, org: Option<&str>) -> anyhow::Result<Membership> {
-    let agency = |o: Option<&str>| {
-        AgencyId::parse(o.unwrap_or(DEMO_AGENCY)).map_err(|e| anyhow::anyhow!("{}", e.message_en()))
-    };
-    Ok(match role {
-        "citizen" => Membership::Citizen,
-        "enterprise" => Membership::Enterprise(
-            CreditCode::parse(org.unwrap_or(DEMO_ENTERPRISE))
-                .map_err(|e| anyhow::anyhow!("{}", e.message_en()))?,
-        ),
-        "officer" => Membership::Officer(agency(org)?),
-        "agency_staff" => Membership::AgencyStaff(agency(org)?),
-        other => {
-            anyhow::bail!("unknown role `{other}` (citizen, enterprise, officer, agency_staff)")
-        }
-    })
+    demo_membership(role, org).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Signs a token for `subject` with `role`, valid for `hours`, with the HS256 secret;

@@ -19,6 +19,7 @@ pub mod audit;
 pub mod authz;
 pub mod channel;
 pub mod credit_code;
+pub mod demo_users;
 pub mod device;
 pub mod idempotency;
 mod principal;
