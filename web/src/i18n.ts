@@ -138,6 +138,20 @@ export function setLang(next: Lang): void {
 
 /** The text of `key` in the current language, with `{name}` replaced from `vars`. */
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
-  const text = dictionaries[lang.value][key]
+  return fill(dictionaries[lang.value][key], vars)
+}
+
+/**
+ * A screen's own dictionary (kept beside the screen, so flows do not all edit this
+ * file): zh-CN first, the English one type-checked to have the same keys.
+ */
+export function messages<K extends string>(
+  zhDict: Record<K, string>,
+  enDict: Record<K, string>,
+): (key: K, vars?: Record<string, string | number>) => string {
+  return (key, vars = {}) => fill((lang.value === 'en' ? enDict : zhDict)[key], vars)
+}
+
+function fill(text: string, vars: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`))
 }

@@ -7,9 +7,9 @@ import Home from './pages/Home.vue'
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', name: 'home', component: Home },
-    { path: '/valuation', name: 'valuation', component: () => import('./pages/Valuation.vue') },
-    { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignIn.vue') },
+    { path: '/', name: 'home', component: Home, meta: { title: 'appTitle' } },
+    { path: '/valuation', name: 'valuation', component: () => import('./pages/Valuation.vue'), meta: { title: 'valuation' } },
+    { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignIn.vue'), meta: { title: 'signInTitle' } },
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue') },
   ],
 })

@@ -254,6 +254,27 @@ pub fn build_functions() {
     }
 }
 
+/// A lock on `web/dist` between processes (flock(2), as the `flock` command takes):
+/// exclusive while the pages are built (Vite empties the folder first), shared while
+/// a test copies them, so that tests run side by side never copy half a build.
+/// Held until the returned file is dropped.
+pub fn web_build_lock(exclusive: bool) -> std::fs::File {
+    let path = target_dir().join("web-build.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let locked = if exclusive {
+        file.lock()
+    } else {
+        file.lock_shared()
+    };
+    locked.unwrap_or_else(|e| panic!("lock {}: {e}", path.display()));
+    file
+}
+
 static BUILT_WEB: OnceLock<Result<(), String>> = OnceLock::new();
 
 /// Builds the web pages once per test binary, as the web component's build command
@@ -283,6 +304,7 @@ pub fn build_web() {
                 Err(format!("npm {} failed: {status}", args.join(" ")))
             }
         };
+        let _building = web_build_lock(true);
         if !fresh {
             npm(&["ci", "--no-audit", "--no-fund"])?;
         }

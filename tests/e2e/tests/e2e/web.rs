@@ -3,6 +3,7 @@
 //! a real browser (headless Chromium, a 360×640 screen), asserting what a person sees.
 
 use serde_json::Value;
+use yingshang_e2e::browser::Browser;
 use yingshang_e2e::{TestApp, build_web, function_wasm, workspace_root};
 use yingshang_gateway::app::{UpOptions, up};
 
@@ -12,19 +13,20 @@ mod phone;
 /// The first dwelling of the demo register (seeded: the same on every machine).
 const DEMO_UNIT: &str = "410302001001GB00001F00010101";
 
-/// The components the pages' tests need, exactly as `spin.toml` declares them.
+/// The components the first pages' tests need, exactly as `spin.toml` declares them.
+/// Each flow's tests name their own (`web` is always added).
 const COMPONENTS: [&str; 2] = ["web", "valuation"];
 
-/// `spin.toml` cut down to [`COMPONENTS`] (their triggers, settings and every
-/// variable as declared), written into `dir` with the built pages beside it (`files`
-/// mounts must be inside the application's directory), the component sources and
-/// the migrations by absolute path.
-fn cut_down_manifest(dir: &std::path::Path) -> std::path::PathBuf {
+/// `spin.toml` cut down to `keep` (their triggers, settings and every variable as
+/// declared), written into `dir` with the built pages beside it (`files` mounts must
+/// be inside the application's directory), the component sources and the migrations
+/// by absolute path.
+fn cut_down_manifest(dir: &std::path::Path, keep: &[&str]) -> std::path::PathBuf {
     let root = workspace_root();
     let text = std::fs::read_to_string(root.join("spin.toml")).unwrap();
     let mut doc: toml::Table = toml::from_str(&text).unwrap();
     let components = doc["component"].as_table_mut().unwrap();
-    components.retain(|id, _| COMPONENTS.contains(&id));
+    components.retain(|id, _| keep.contains(&id.as_ref()));
     for (_, c) in components.iter_mut() {
         let c = c.as_table_mut().unwrap();
         let source = root.join(c["source"].as_str().unwrap());
@@ -35,7 +37,7 @@ fn cut_down_manifest(dir: &std::path::Path) -> std::path::PathBuf {
     let http = doc["trigger"]["http"].as_array().unwrap().clone();
     let kept: Vec<toml::Value> = http
         .into_iter()
-        .filter(|t| COMPONENTS.contains(&t["component"].as_str().unwrap()))
+        .filter(|t| keep.contains(&t["component"].as_str().unwrap()))
         .collect();
     doc["trigger"]
         .as_table_mut()
@@ -48,7 +50,10 @@ fn cut_down_manifest(dir: &std::path::Path) -> std::path::PathBuf {
         let path = root.join(tool[key].as_str().unwrap());
         tool.insert(key.into(), path.display().to_string().into());
     }
-    copy_tree(&root.join("web/dist"), &dir.join("web/dist"));
+    {
+        let _reading = yingshang_e2e::web_build_lock(false);
+        copy_tree(&root.join("web/dist"), &dir.join("web/dist"));
+    }
     let path = dir.join("spin.toml");
     std::fs::write(&path, toml::to_string(&doc).unwrap()).unwrap();
     path
@@ -70,12 +75,19 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 /// A gateway on the cut-down `spin.toml` (SQLite), its secrets generated for a
 /// fresh state folder as `yingshang up` does; `tweak` adjusts the options.
 async fn start_with(tweak: impl FnOnce(&mut UpOptions)) -> TestApp {
-    for f in COMPONENTS {
+    start_flow(&COMPONENTS, tweak).await
+}
+
+/// As [`start_with`], on `web` and the given components (what one flow's pages call).
+async fn start_flow(components: &[&str], tweak: impl FnOnce(&mut UpOptions)) -> TestApp {
+    let mut keep = vec!["web"];
+    keep.extend(components.iter().copied().filter(|c| *c != "web"));
+    for f in &keep {
         function_wasm(f);
     }
     build_web();
     let state = tempfile::tempdir().unwrap();
-    let mut options = UpOptions::new(cut_down_manifest(state.path()));
+    let mut options = UpOptions::new(cut_down_manifest(state.path(), &keep));
     options.listen = "127.0.0.1:0".parse().unwrap();
     options.admin_listen = Some("127.0.0.1:0".parse().unwrap());
     options.state_dir = state.path().join("state");
@@ -131,6 +143,58 @@ async fn dev_token(app: &TestApp, role: &str) -> String {
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     v["token"].as_str().unwrap().to_owned()
+}
+
+/// `123456789` fen → `1,234,567.89`, as the pages show money.
+pub(super) fn yuan(fen: i64) -> String {
+    let whole = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped}.{:02}", fen % 100)
+}
+
+/// Saves a screenshot of the screen, then asserts the browser logged no error and
+/// axe-core finds no serious or critical accessibility violation on it.
+pub(super) async fn screen_is_clean(b: &mut Browser, what: &str) {
+    screen_is_clean_but(b, what, &[]).await;
+}
+
+/// As [`screen_is_clean`], where the browser's log of the `expected` failed API
+/// calls (a 404 the page shows as a problem) is not an error of the page.
+pub(super) async fn screen_is_clean_but(b: &mut Browser, what: &str, expected: &[&str]) {
+    b.screenshot(what).await;
+    let errors: Vec<String> = b
+        .console_errors()
+        .await
+        .into_iter()
+        .filter(|e| !expected.iter().any(|x| e.contains(x)))
+        .collect();
+    assert!(errors.is_empty(), "{what}: console errors: {errors:?}");
+    let violations = b.serious_accessibility_violations().await;
+    let found: Vec<String> = violations
+        .iter()
+        .flat_map(|v| {
+            v["nodes"].as_array().into_iter().flatten().map(move |n| {
+                format!(
+                    "{} ({}): {} — {}",
+                    v["id"].as_str().unwrap_or_default(),
+                    v["impact"].as_str().unwrap_or_default(),
+                    n["target"],
+                    n["failureSummary"].as_str().unwrap_or_default()
+                )
+            })
+        })
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "{what}: accessibility violations:\n{}\n{violations:?}",
+        found.join("\n")
+    );
 }
 
 /// The pages' own unit tests (Vitest: money, the API client, tokens), so that

@@ -3,59 +3,11 @@
 //! critical accessibility violations (axe-core), a screenshot of every screen
 //! (`target/browser-screens/`).
 
-use super::{DEMO_UNIT, dev_token, load_valuation_demo, start};
+use super::{
+    DEMO_UNIT, dev_token, load_valuation_demo, screen_is_clean, screen_is_clean_but, start, yuan,
+};
 use serde_json::{Value, json};
 use yingshang_e2e::browser::Browser;
-
-/// `123456789` fen → `1,234,567.89`, as the pages show money.
-fn yuan(fen: i64) -> String {
-    let whole = (fen / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped}.{:02}", fen % 100)
-}
-
-async fn screen_is_clean(b: &mut Browser, what: &str) {
-    screen_is_clean_but(b, what, &[]).await;
-}
-
-/// As [`screen_is_clean`], where the browser's log of the `expected` failed API
-/// calls (a 404 the page shows as a problem) is not an error of the page.
-async fn screen_is_clean_but(b: &mut Browser, what: &str, expected: &[&str]) {
-    b.screenshot(what).await;
-    let errors: Vec<String> = b
-        .console_errors()
-        .await
-        .into_iter()
-        .filter(|e| !expected.iter().any(|x| e.contains(x)))
-        .collect();
-    assert!(errors.is_empty(), "{what}: console errors: {errors:?}");
-    let violations = b.serious_accessibility_violations().await;
-    let found: Vec<String> = violations
-        .iter()
-        .flat_map(|v| {
-            v["nodes"].as_array().into_iter().flatten().map(move |n| {
-                format!(
-                    "{} ({}): {} — {}",
-                    v["id"].as_str().unwrap_or_default(),
-                    v["impact"].as_str().unwrap_or_default(),
-                    n["target"],
-                    n["failureSummary"].as_str().unwrap_or_default()
-                )
-            })
-        })
-        .collect();
-    assert!(
-        violations.is_empty(),
-        "{what}: accessibility violations:\n{}\n{violations:?}",
-        found.join("\n")
-    );
-}
 
 #[tokio::test]
 async fn a_citizen_signs_in_and_sees_a_dwellings_price_explained_factor_by_factor() {
