@@ -5,6 +5,10 @@ use anyhow::{Context, bail};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The most readings loadgen puts in one request (what a meter sends in one go:
+/// the device API takes batches of up to 500 buffered while offline).
+pub const MAX_BATCH: usize = 16;
+
 /// The usage text, printed on `--help` and on a bad flag.
 pub const USAGE: &str = "\
 loadgen SCENARIO --url http://127.0.0.1:PORT [options]
@@ -40,6 +44,9 @@ meter:
   --prepaid-fen F      prepay per session (default 100000, i.e. 1000 yuan)
   --step-wh W          register rise per reading (default 1)
   --run-id N           0-99999, makes ids unique per run (default: from the clock)
+  --batch B            readings per signed request, 1-16 (default 1: one reading;
+                       more: a batch, as a meter sends what it buffered); the
+                       summary's readings_per_s counts readings, rps requests
 
 get:
   --paths FILE         paths, one per line
@@ -130,6 +137,9 @@ pub struct MeterArgs {
     pub step_wh: u64,
     /// Unique run number.
     pub run_id: Option<u32>,
+    /// Readings per signed request (1: one reading as a plain body; more: a batch
+    /// `{"readings": [...]}`, as a meter sends what it buffered).
+    pub batch: usize,
 }
 
 fn secs(v: &str) -> anyhow::Result<Duration> {
@@ -163,6 +173,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
             meters: 64,
             prepaid_fen: 100_000,
             step_wh: 1,
+            batch: 1,
             ..MeterArgs::default()
         },
         paths: None,
@@ -201,6 +212,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
             "--channel-secret" => a.meter.channel_secret = Some(value),
             "--prepaid-fen" => a.meter.prepaid_fen = num(&value)? as i64,
             "--step-wh" => a.meter.step_wh = num(&value)?,
+            "--batch" => a.meter.batch = num(&value)? as usize,
             "--run-id" => a.meter.run_id = Some(num(&value)? as u32 % 100_000),
             "--paths" => a.paths = Some(PathBuf::from(value)),
             "--path" => a.post_path = Some(value),
@@ -251,6 +263,10 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> anyhow::Result<Args> {
              meter's readings arrive in order"
         );
         anyhow::ensure!(a.meter.step_wh > 0, "--step-wh must be > 0");
+        anyhow::ensure!(
+            (1..=MAX_BATCH).contains(&a.meter.batch),
+            "--batch must be 1 to {MAX_BATCH}"
+        );
     }
     Ok(a)
 }
@@ -330,6 +346,15 @@ mod tests {
         assert_eq!(a.rate, Some(2000.0));
         assert_eq!(a.duration, Duration::from_millis(1500));
         assert_eq!((a.connections, a.meter.meters), (8, 16));
+        assert_eq!(a.meter.batch, 1, "one reading per request unless asked");
+    }
+
+    #[test]
+    fn takes_batches_of_one_to_sixteen_readings() {
+        let a = parse(argv("meter --url http://x:1 --batch 16")).unwrap();
+        assert_eq!(a.meter.batch, 16);
+        assert!(parse(argv("meter --url http://x:1 --batch 0")).is_err());
+        assert!(parse(argv("meter --url http://x:1 --batch 17")).is_err());
     }
 
     #[test]

@@ -67,7 +67,7 @@ async fn run(a: Args) -> anyhow::Result<bool> {
     let (stats, from, verification) = match a.scenario {
         Scenario::Meter => {
             let setup = meter::setup(&authority, &a.meter).await?;
-            let (lanes, token) = setup.lanes(a.connections, a.meter.step_wh);
+            let (lanes, token) = setup.lanes(a.connections, a.meter.step_wh, a.meter.batch);
             let (lanes, stats, from) = load(&a, &authority, lanes).await;
             let v = meter::verify(&authority, &lanes, &token).await?;
             (stats, from, Some(v))
@@ -192,6 +192,12 @@ async fn run(a: Args) -> anyhow::Result<bool> {
     out["sent_with_warmup"] = json!(sent);
     if let Some(v) = &verification {
         out["verification"] = v.to_json();
+    }
+    if a.scenario == Scenario::Meter {
+        // Each request carries `batch` readings.
+        let batch = a.meter.batch as f64;
+        out["batch"] = json!(a.meter.batch);
+        out["readings_per_s"] = json!(out["rps"].as_f64().map(|r| (r * batch).round()));
     }
     println!("{out}");
     eprintln!("{}", summary.human());

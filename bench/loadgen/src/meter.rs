@@ -35,8 +35,10 @@ pub struct Meter {
     seq: u64,
     register: u64,
     baseline: u64,
-    /// The register of the reading awaiting its answer.
+    /// The register of the last reading of the request awaiting its answer.
     pending_register: u64,
+    /// The sequence numbers of the request awaiting its answer.
+    pending_seqs: std::ops::RangeInclusive<u64>,
     /// Acknowledged (2xx) readings and the energy and money they were charged.
     acked: u64,
     acked_energy: u64,
@@ -44,7 +46,7 @@ pub struct Meter {
     last_acked_register: u64,
     /// 2xx answers that did not say "charged" and "keep_on".
     anomalies: u64,
-    /// Non-2xx answers and unanswered requests.
+    /// Readings whose request was refused (non-2xx) or not answered.
     refused: u64,
     unanswered: u64,
     first_problem: Option<String>,
@@ -62,6 +64,8 @@ pub struct MeterLane {
     cursor: usize,
     current: usize,
     step_wh: u64,
+    /// Readings per request.
+    batch: usize,
     nonce_prefix: String,
     nonces: u64,
 }
@@ -106,38 +110,54 @@ impl Lane for MeterLane {
         let nonce = format!("{}{:012}", self.nonce_prefix, self.nonces);
         let m = &mut self.meters[self.current];
         // The meter's register moves whether or not the server hears about it.
-        m.seq += 1;
-        m.register += self.step_wh;
+        let first = m.seq + 1;
+        let mut readings = Vec::with_capacity(self.batch);
+        for _ in 0..self.batch {
+            m.seq += 1;
+            m.register += self.step_wh;
+            readings.push(reading_body(m.seq, m.register));
+        }
         m.pending_register = m.register;
-        let body = reading_body(m.seq, m.register);
+        m.pending_seqs = first..=m.seq;
+        let body = if self.batch == 1 {
+            readings.pop().expect("one reading")
+        } else {
+            format!(r#"{{"readings":[{}]}}"#, readings.join(","))
+        };
         signed_reading(m, &nonce, body)
     }
 
     fn answered(&mut self, status: StatusCode, body: &[u8]) {
         let m = &mut self.meters[self.current];
+        let readings = m.pending_seqs.clone().count() as u64;
         if !status.is_success() {
-            m.refused += 1;
+            m.refused += readings;
             let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
-            m.problem(format!("seq {}: {status} {text}", m.seq));
+            m.problem(format!("seq {:?}: {status} {text}", m.pending_seqs));
             return;
         }
         let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let o = &v["outcomes"][0];
-        m.acked += 1;
-        if o["outcome"] == "charged" && v["command"] == "keep_on" {
-            m.acked_energy += o["energy"].as_u64().unwrap_or(0);
-            m.acked_charge += o["charge"].as_i64().unwrap_or(0);
+        let outcomes = v["outcomes"].as_array().map_or(&[][..], Vec::as_slice);
+        let expected: Vec<u64> = m.pending_seqs.clone().collect();
+        let seqs: Vec<u64> = outcomes.iter().filter_map(|o| o["seq"].as_u64()).collect();
+        let all_charged = outcomes.iter().all(|o| o["outcome"] == "charged");
+        m.acked += readings;
+        if seqs == expected && all_charged && v["command"] == "keep_on" {
+            for o in outcomes {
+                m.acked_energy += o["energy"].as_u64().unwrap_or(0);
+                m.acked_charge += o["charge"].as_i64().unwrap_or(0);
+            }
             m.last_acked_register = m.pending_register;
         } else {
             m.anomalies += 1;
-            m.problem(format!("seq {}: 2xx but {v}", m.seq));
+            m.problem(format!("seq {:?}: 2xx but {v}", m.pending_seqs));
         }
     }
 
     fn failed(&mut self) {
         let m = &mut self.meters[self.current];
-        m.unanswered += 1;
-        m.problem(format!("seq {}: no answer", m.seq));
+        m.unanswered += m.pending_seqs.clone().count() as u64;
+        m.problem(format!("seq {:?}: no answer", m.pending_seqs));
     }
 }
 
@@ -280,6 +300,7 @@ pub async fn setup(authority: &str, a: &MeterArgs) -> anyhow::Result<Setup> {
             acked_energy: 0,
             acked_charge: 0,
             last_acked_register: FIRST_REGISTER_WH,
+            pending_seqs: 1..=0,
             anomalies: 0,
             refused: 0,
             unanswered: 0,
@@ -307,13 +328,14 @@ pub async fn setup(authority: &str, a: &MeterArgs) -> anyhow::Result<Setup> {
 
 impl Setup {
     /// Deals the meters round-robin to `n` connections.
-    pub fn lanes(self, n: usize, step_wh: u64) -> (Vec<MeterLane>, String) {
+    pub fn lanes(self, n: usize, step_wh: u64, batch: usize) -> (Vec<MeterLane>, String) {
         let mut lanes: Vec<MeterLane> = (0..n)
             .map(|l| MeterLane {
                 meters: Vec::new(),
                 cursor: 0,
                 current: 0,
                 step_wh,
+                batch,
                 nonce_prefix: format!("lg{:05}c{l:04}n", self.run),
                 nonces: 0,
             })
