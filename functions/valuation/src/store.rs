@@ -3,7 +3,9 @@
 //! shared `$1…$4` in every row) and the Spin calls that run it. Tables are those of
 //! `infra/migrations/sqlite/0002_valuation.sql` (indexes also in 0007).
 
+pub mod dashboard;
 pub mod imports;
+pub mod places;
 
 use std::cell::RefCell;
 use time::{Date, OffsetDateTime};

@@ -183,6 +183,44 @@ pub fn require_scope(p: &Principal, scope: &Scope) -> Result<(), Denied> {
     }
 }
 
+/// The agency whose staff see every agency's records on the operator dashboard (营商环境办,
+/// the supervising office; the complaints catalogue names the same department).
+pub const SUPERVISING_OFFICE: &str = "yingshang-office";
+
+/// Which agencies' records an operator dashboard shows its reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sight {
+    /// Every agency's (staff of the supervising office).
+    Everything,
+    /// Only this agency's.
+    Agency(AgencyId),
+}
+
+impl Sight {
+    /// Whether records of `owner` are shown.
+    pub fn sees(&self, owner: &AgencyId) -> bool {
+        match self {
+            Sight::Everything => true,
+            Sight::Agency(own) => own == owner,
+        }
+    }
+}
+
+/// Agency staff read their own agency's records on the dashboard; staff of the
+/// supervising office read every agency's. Anyone else (citizens, enterprises,
+/// officers, devices, agency keys) is refused.
+pub fn staff_sight(p: &Principal) -> Result<Sight, Denied> {
+    let staff = require_role(p, &[Role::AgencyStaff])?;
+    match staff.membership.agency() {
+        Some(a) if a.as_str() == SUPERVISING_OFFICE => Ok(Sight::Everything),
+        Some(a) => Ok(Sight::Agency(a.clone())),
+        None => Err(Denied::new(
+            "AUTHZ_ROLE_NOT_ALLOWED",
+            format!("{} belongs to no agency", caller_kind(p)),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +306,36 @@ mod tests {
         );
         let off = user("o1", Membership::Officer(agency("henan-tax")));
         assert!(require_scope(&off, &Scope::parse("valuation:import").unwrap()).is_err());
+    }
+
+    #[test]
+    fn staff_see_their_agency_and_the_office_sees_everything() {
+        let staff = user("s1", Membership::AgencyStaff(agency("ly-tax")));
+        let sight = staff_sight(&staff).unwrap();
+        assert_eq!(sight, Sight::Agency(agency("ly-tax")));
+        assert!(sight.sees(&agency("ly-tax")));
+        assert!(!sight.sees(&agency("henan-tax")));
+        let office = user("s2", Membership::AgencyStaff(agency(SUPERVISING_OFFICE)));
+        assert_eq!(staff_sight(&office), Ok(Sight::Everything));
+        assert!(Sight::Everything.sees(&agency("henan-tax")));
+        // Officers, citizens, enterprises, devices and agency keys are no dashboard readers.
+        for p in [
+            user("o1", Membership::Officer(agency(SUPERVISING_OFFICE))),
+            user("c1", Membership::Citizen),
+            user("e1", Membership::Enterprise(code(A))),
+            Principal::Device(DeviceId::parse("m1").unwrap()),
+            Principal::Agency(AgencyPrincipal {
+                agency: agency(SUPERVISING_OFFICE),
+                key_id: KeyId::parse("0011223344556677").unwrap(),
+                scopes: Default::default(),
+            }),
+        ] {
+            assert_eq!(
+                staff_sight(&p).unwrap_err().code,
+                "AUTHZ_ROLE_NOT_ALLOWED",
+                "{p:?}"
+            );
+        }
     }
 
     #[test]

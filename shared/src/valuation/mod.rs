@@ -23,12 +23,14 @@
 mod assess;
 mod base_price;
 mod categories;
+pub mod coverage;
 mod csv;
 pub mod demo;
 mod dwelling;
 mod ids;
 pub mod import;
 mod luoyang;
+pub mod places;
 mod select;
 mod table;
 mod table_error;

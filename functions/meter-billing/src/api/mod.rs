@@ -16,12 +16,14 @@
 //! | POST | `/sessions/close-stale` | agency key `power:sweep` (schedule) |
 //! | POST | `/refunds/dispatch` | agency key `power:refunds` (schedule) |
 //! | POST | `/statements/daily?date=` | agency key `power:reports` (schedule; computes every site, answers the caller's own) |
+//! | GET | `/dashboard/sites?from=&to=` | role `agency_staff`: uses, energy and revenue per site (own agency's sites; the supervising office: all) |
 //!
 //! Sites and sockets belong to the operator agency that created them (the agency of
 //! the API key; the bootstrap key is the agency `bootstrap`): only that agency may
 //! change them or read their statements.
 //!
 //! `GET /openapi.json` (public) describes every route: [`API`].
+mod dashboard;
 mod dto;
 mod error;
 mod jobs;
@@ -89,6 +91,7 @@ pub const ROUTES: &[Route] = &[
     route!(POST "/meters/{meter_id}/readings", readings::POST_DOC => |c| readings::post(c.ctx, c.db, c.req, c.params.get("meter_id"))),
     route!(POST "/refunds/dispatch", refunds::DISPATCH_DOC => |c| refunds::dispatch(c.ctx, c.db, c.req)),
     route!(POST "/statements/daily", jobs::DAILY_DOC => |c| jobs::daily_statements(c.ctx, c.db, c.req)),
+    route!(GET "/dashboard/sites", dashboard::SITES_DOC => |c| dashboard::sites(c.ctx, c.db, c.req)),
     // The platform's idempotency records expire on every function's schedule.
     route!(POST "/idempotency/expire", yingshang_kit::idempotency::EXPIRE_DOC => |c| yingshang_kit::idempotency::expire(c.ctx, c.db, c.req.headers())),
 ];

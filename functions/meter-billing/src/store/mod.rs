@@ -7,6 +7,7 @@
 //! - [`sessions`]: sessions and payments;
 //! - [`outbox`]: the refund outbox, the local channel stand-in, statements.
 
+pub mod dashboard;
 pub mod outbox;
 pub mod sessions;
 

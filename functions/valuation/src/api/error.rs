@@ -51,6 +51,12 @@ pub enum ValuationError {
     ImportSlotNotFound,
     /// No import has this id (404).
     ImportNotFound,
+    /// The register holds no dwelling in this division (404).
+    DivisionNotFound(String),
+    /// The register holds no dwelling in this community (404).
+    CommunityNotFound(String),
+    /// The register holds no dwelling in this building of the community (404).
+    BuildingNotFound(String),
 }
 
 impl ApiError for ValuationError {
@@ -65,7 +71,10 @@ impl ApiError for ValuationError {
             Self::UnitNotFound(_)
             | Self::RunNotFound
             | Self::ImportSlotNotFound
-            | Self::ImportNotFound => 404,
+            | Self::ImportNotFound
+            | Self::DivisionNotFound(_)
+            | Self::CommunityNotFound(_)
+            | Self::BuildingNotFound(_) => 404,
             Self::BasePrice(_) | Self::Table(_) | Self::NoTable { .. } | Self::Assess(_) => 422,
         }
     }
@@ -85,6 +94,9 @@ impl ApiError for ValuationError {
             Self::RunNotFound => "VAL_RUN_NOT_FOUND",
             Self::ImportSlotNotFound => "VAL_IMPORT_SLOT_NOT_FOUND",
             Self::ImportNotFound => "VAL_IMPORT_NOT_FOUND",
+            Self::DivisionNotFound(_) => "VAL_DIVISION_NOT_FOUND",
+            Self::CommunityNotFound(_) => "VAL_COMMUNITY_NOT_FOUND",
+            Self::BuildingNotFound(_) => "VAL_BUILDING_NOT_FOUND",
         }
     }
 
@@ -143,6 +155,18 @@ impl ApiError for ValuationError {
             Self::ImportNotFound => {
                 lang.pick("没有该导入任务".to_owned(), "no such import".to_owned())
             }
+            Self::DivisionNotFound(code) => lang.pick(
+                format!("登记簿中没有行政区划{code}的房屋"),
+                format!("the register holds no dwelling in division {code}"),
+            ),
+            Self::CommunityNotFound(id) => lang.pick(
+                format!("登记簿中没有小区{id}的房屋"),
+                format!("the register holds no dwelling in community {id}"),
+            ),
+            Self::BuildingNotFound(id) => lang.pick(
+                format!("登记簿中没有该小区楼栋{id}的房屋"),
+                format!("the register holds no dwelling in building {id} of that community"),
+            ),
         }
     }
 

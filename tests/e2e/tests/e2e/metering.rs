@@ -18,6 +18,7 @@ use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod contract;
+mod dashboard;
 mod devices;
 mod hostile_readings;
 mod idempotency;

@@ -13,7 +13,9 @@ use yingshang_e2e::{TestApp, default_db, spawn};
 
 mod bounds;
 mod contract;
+mod dashboard;
 mod imports;
+mod places;
 mod reassessment;
 mod what_if;
 
