@@ -101,6 +101,30 @@ pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
     })
 }
 
+/// Whether a request is a browser opening a page (its `Accept` names `text/html`, as
+/// a navigation's does) rather than a program asking for data (`application/json`,
+/// `*/*` or nothing): an API route that is also a printed URL (an enterprise's code)
+/// sends the first to its phone page.
+pub fn is_page_navigation(accept: Option<&str>) -> bool {
+    accept.is_some_and(|header| {
+        let types: Vec<&str> = header
+            .split(',')
+            .filter(|item| {
+                !item.split(';').skip(1).any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0))
+                })
+            })
+            .map(|item| item.split(';').next().unwrap_or("").trim())
+            .collect();
+        types.iter().any(|t| t.eq_ignore_ascii_case("text/html"))
+            && !types
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case("application/json"))
+    })
+}
+
 /// Whether a file is sent compressed when the client accepts it (text formats; the
 /// build writes `<file>.gz` beside each of them).
 pub fn compressible(file: &str) -> bool {
@@ -110,9 +134,97 @@ pub fn compressible(file: &str) -> bool {
         || (t.starts_with("application/") && t != "application/octet-stream")
 }
 
+/// The content security policy of the shell: the pages load and call only their own
+/// origin, images also from `data:`/`blob:` (previews of photos before they are
+/// uploaded), fonts also from `data:` (Vant's icon font is inlined). The pages also
+/// upload photos straight to object storage with presigned PUTs: `upload_endpoint`
+/// (the store's endpoint, as the functions presign with it) adds its origin to
+/// `connect-src`; an empty or malformed one adds nothing.
+pub fn content_security_policy(upload_endpoint: &str) -> String {
+    let connect = match upload_origin(upload_endpoint) {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; \
+         style-src 'self' 'unsafe-inline'; connect-src {connect}; frame-ancestors 'none'; \
+         base-uri 'self'; form-action 'self'"
+    )
+}
+
+/// The origin (`scheme://host[:port]`, lower-case) of an `http`/`https` endpoint URL;
+/// `None` for anything else (no scheme, user info, characters a CSP source may not
+/// carry).
+pub fn upload_origin(endpoint: &str) -> Option<String> {
+    let endpoint = endpoint.trim();
+    let (scheme, rest) = endpoint.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b);
+    if authority.is_empty() || !authority.bytes().all(plain) || authority.starts_with(':') {
+        return None;
+    }
+    Some(format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_browsers_navigation_is_told_from_a_programs_call() {
+        // Chromium's and Safari's navigation headers.
+        assert!(is_page_navigation(Some(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+        )));
+        assert!(is_page_navigation(Some(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        )));
+        // The pages' own API calls, curl, clients that take anything.
+        assert!(!is_page_navigation(Some("application/json")));
+        assert!(!is_page_navigation(Some("*/*")));
+        assert!(!is_page_navigation(None));
+        assert!(!is_page_navigation(Some("text/html, application/json")));
+        // Refused types do not count.
+        assert!(!is_page_navigation(Some("text/html;q=0, application/json")));
+        assert!(!is_page_navigation(Some("TEXT/HTML;q=0")));
+    }
+
+    #[test]
+    fn the_policy_names_the_upload_origin_only_when_there_is_one() {
+        let own = content_security_policy("");
+        assert!(own.contains("connect-src 'self';"), "{own}");
+        assert!(own.contains("default-src 'self'"));
+        let csp = content_security_policy("http://127.0.0.1:39001");
+        assert!(
+            csp.contains("connect-src 'self' http://127.0.0.1:39001;"),
+            "{csp}"
+        );
+        let csp = content_security_policy("https://OSS.example.cn/yingshang?x=1");
+        assert!(
+            csp.contains("connect-src 'self' https://oss.example.cn;"),
+            "{csp}"
+        );
+        for bad in [
+            "oss.example.cn",
+            "ftp://oss.example.cn",
+            "https://user@oss.example.cn",
+            "https://a.example; script-src *",
+            "https://a.example 'unsafe-eval'",
+            "https://",
+            "https://:443",
+            "javascript://x",
+        ] {
+            assert_eq!(upload_origin(bad), None, "{bad}");
+            assert!(
+                content_security_policy(bad).contains("connect-src 'self';"),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn routes_of_the_app_get_the_shell_and_files_are_files() {

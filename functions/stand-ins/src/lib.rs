@@ -4,7 +4,9 @@
 //! body, one answer per idempotency key — so the outboxes are exercised end to end
 //! on one machine. The component's route is private (`route = { private = true }`):
 //! only service chaining (`http://stand-ins.spin.internal/...`) reaches it, so a
-//! deployment whose URL variables name the real systems exposes none of it.
+//! deployment whose URL variables name the real systems exposes none of it. The one
+//! exception is the payment channel's cashier (`/stand-ins/cashier/...`, public so a
+//! phone can pay on a local run): closed (404) unless the run has development secrets.
 
 mod api;
 mod store;

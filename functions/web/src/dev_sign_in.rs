@@ -7,7 +7,9 @@
 use spin_sdk::http::Request;
 use yingshang_core::problem::{ApiError, Lang};
 use yingshang_core::security::Subject;
-use yingshang_core::security::demo_users::{DemoUserError, demo_membership};
+use yingshang_core::security::demo_users::{
+    DemoUserError, demo_id_number, demo_membership, demo_subject,
+};
 use yingshang_core::security::token::{Claims, SigningKey, issue};
 use yingshang_kit::auth::VAR_JWT_SECRET;
 use yingshang_kit::body::read_json;
@@ -96,14 +98,18 @@ pub async fn sign_in(ctx: &RequestContext, req: Request) -> Result<Answer, Failu
         .map_err(|e| ctx.internal("reading the token secret", format!("{e:?}")))?;
     let key = SigningKey::hs256(secret.as_bytes())
         .map_err(|e| ctx.internal("using the token secret", format!("{e:?}")))?;
-    let subject = Subject::parse(&format!("dev-{}", asked.role))
+    let subject = Subject::parse(&demo_subject(&asked.role))
         .map_err(|e| ctx.internal("naming the demo user", format!("{e:?}")))?;
-    let claims = Claims::new(
+    let mut claims = Claims::new(
         subject,
         membership,
         ctx.now,
         time::Duration::hours(LIFETIME_HOURS),
     );
+    // The demo citizen is real-name verified, as the identity provider's citizens are.
+    if let Some(id_number) = demo_id_number(&asked.role) {
+        claims = claims.with_id_number(id_number);
+    }
     Ok(json(
         ctx,
         200,

@@ -17,13 +17,9 @@ use yingshang_kit::context::header;
 use yingshang_kit::responses::raw;
 use yingshang_kit::{Answer, Failure, RequestContext};
 
-/// What the pages may load and reach: only this origin (the APIs are on it), images
-/// also from `data:`/`blob:` (previews of photos before they are uploaded), fonts
-/// also from `data:` (Vant's icon font is inlined; the CDN copy its CSS names as a
-/// fallback is never fetched).
-const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; \
-                   style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; \
-                   base-uri 'self'; form-action 'self'";
+/// The variable naming the object store's endpoint, whose origin the pages may
+/// reach (photos go there with presigned PUTs); empty: only this origin.
+const VAR_UPLOAD_ORIGIN: &str = "upload_origin";
 
 mod dev_sign_in;
 
@@ -36,7 +32,10 @@ async fn handle(req: Request) -> impl IntoResponse {
     let result = if req.uri().path() == DEV_SIGN_IN_PATH && dev_sign_in::enabled().await {
         dev_sign_in::sign_in(&ctx, req).await
     } else {
-        answer(&ctx, &req)
+        let upload = spin_sdk::variables::get(VAR_UPLOAD_ORIGIN)
+            .await
+            .unwrap_or_default();
+        answer(&ctx, &req, &upload)
     };
     match result {
         Ok(answer) => answer,
@@ -44,7 +43,8 @@ async fn handle(req: Request) -> impl IntoResponse {
     }
 }
 
-fn answer(ctx: &RequestContext, req: &Request) -> Result<Answer, Failure> {
+/// A file of the pages; the shell carries the policy naming `upload_endpoint`'s origin.
+fn answer(ctx: &RequestContext, req: &Request, upload_endpoint: &str) -> Result<Answer, Failure> {
     // The pages are only read: a write to any path here names nothing (404, as
     // for a path no component serves), not a page that refuses the method.
     let method = req.method().as_str();
@@ -67,7 +67,10 @@ fn answer(ctx: &RequestContext, req: &Request) -> Result<Answer, Failure> {
         ("referrer-policy", "same-origin".to_owned()),
     ];
     if file == SHELL {
-        headers.push(("content-security-policy", CSP.to_owned()));
+        headers.push((
+            "content-security-policy",
+            web_files::content_security_policy(upload_endpoint),
+        ));
     }
     if compressible(&file) {
         headers.push(("vary", "accept-encoding".to_owned()));

@@ -24,6 +24,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub mod cors;
 pub mod guard;
 
 /// The variable whose absence (no value) starts the embedded store.
@@ -264,7 +265,7 @@ async fn serve(
             },
         };
         let conn = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-            .serve_connection(TokioIo::new(stream), service.clone())
+            .serve_connection(TokioIo::new(stream), with_cors(service.clone()))
             .into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
@@ -275,6 +276,30 @@ async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// The store's service, answering CORS preflights and marking answers to allowed
+/// origins readable ([`cors`]).
+fn with_cors(
+    service: s3s::service::S3Service,
+) -> impl hyper::service::Service<
+    http::Request<hyper::body::Incoming>,
+    Response = http::Response<s3s::Body>,
+    Error = s3s::HttpError,
+    Future = impl Future<Output = Result<http::Response<s3s::Body>, s3s::HttpError>> + Send,
+> + Clone {
+    hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+        let service = service.clone();
+        async move {
+            if cors::is_preflight(req.method(), req.headers()) {
+                return Ok(cors::preflight_response(req.headers()));
+            }
+            let origin = req.headers().get("origin").cloned();
+            let mut answer = hyper::service::Service::call(&service, req).await?;
+            cors::decorate(origin.as_ref(), answer.headers_mut());
+            Ok(answer)
+        }
+    })
 }
 
 #[cfg(test)]
@@ -349,6 +374,61 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(resp.status(), 403);
+        assert!(resp.headers().get("access-control-allow-origin").is_none());
+        // A page on the gateway (another loopback port) may upload: S3's CORS answers.
+        let client = reqwest::Client::new();
+        let preflight = |origin: &str, method: &str| {
+            client
+                .request(
+                    reqwest::Method::OPTIONS,
+                    format!("{}/files/a/b.png", store.endpoint),
+                )
+                .header("origin", origin)
+                .header("access-control-request-method", method)
+                .header(
+                    "access-control-request-headers",
+                    "content-type,x-amz-checksum-sha256",
+                )
+                .send()
+        };
+        let ok = preflight("http://127.0.0.1:3000", "PUT").await.unwrap();
+        assert_eq!(ok.status(), 200);
+        assert_eq!(
+            ok.headers()["access-control-allow-origin"],
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            ok.headers()["access-control-allow-headers"],
+            "content-type,x-amz-checksum-sha256"
+        );
+        for (origin, method) in [
+            ("https://evil.example", "PUT"),
+            ("http://127.0.0.1:3000", "DELETE"),
+        ] {
+            let refused = preflight(origin, method).await.unwrap();
+            assert_eq!(refused.status(), 403, "{origin} {method}");
+            assert!(
+                refused
+                    .headers()
+                    .get("access-control-allow-origin")
+                    .is_none()
+            );
+        }
+        // The store's own answer (here: the refusal of an unsigned PUT) is readable
+        // by an allowed origin, and still a refusal.
+        let put = client
+            .put(format!("{}/files/a/b.png", store.endpoint))
+            .header("origin", "http://localhost:3000")
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(put.status(), 403);
+        assert_eq!(
+            put.headers()["access-control-allow-origin"],
+            "http://localhost:3000"
+        );
+        assert!(!dir.path().join("objects/files/a/b.png").exists());
         store.stop().await;
 
         let mut r = Resolver::resolve(

@@ -1,7 +1,8 @@
 //! Demo data for `yingshang up`, seeded once (only while the register is empty): 200
 //! Jiyuan enterprises from the core's deterministic register plus the tax function's
 //! demo enterprises (so their landing shows matched policies), two agencies with
-//! published items, caps and a campaign, their officers, and an open survey.
+//! published items, caps and a campaign, their officers (and the demo agency of the
+//! development sign-in, whose `dev-officer` can scan), and an open survey.
 
 use super::SCOPE_DEMO;
 use crate::store::{self, register as rstore, surveys as sstore};
@@ -12,6 +13,7 @@ use yingshang_core::checkin::{AgencyRules, Campaign, InspectionItem, Officer};
 use yingshang_core::openapi::{Caller, Operation, Reply, schema};
 use yingshang_core::security::Subject;
 use yingshang_core::security::credit_code::CreditCode;
+use yingshang_core::security::demo_users::{DEMO_AGENCY, DEMO_SECOND_OFFICER, demo_subject};
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::guard;
 use yingshang_kit::ids::ulid;
@@ -106,6 +108,25 @@ fn agencies() -> Vec<(&'static str, AgencyRules, Vec<Officer>)> {
                 officer("officer-zhang", "张伟", "41900120230001"),
                 officer("officer-li", "李娜", "41900120230002"),
                 officer("officer-wang", "王强", "41900120230003"),
+            ],
+        ),
+        // The agency of the web pages' demo officer (`dev-officer` of `ly-tax`, the
+        // development sign-in's default), with a second officer to pair with.
+        (
+            DEMO_AGENCY,
+            AgencyRules {
+                name_zh: "洛阳市税务局".into(),
+                routine_cap_per_year: 2,
+                items: vec![item(
+                    "SW-JC-01",
+                    "税务检查",
+                    "《中华人民共和国税收征收管理法》第五十四条",
+                )],
+                campaigns: Vec::new(),
+            },
+            vec![
+                officer(&demo_subject("officer"), "演示执法人员", "41030020260001"),
+                officer(DEMO_SECOND_OFFICER, "陈静", "41030020260002"),
             ],
         ),
         (

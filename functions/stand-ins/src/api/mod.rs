@@ -1,4 +1,5 @@
-//! The stand-ins' routes (private: reached only as `http://stand-ins.spin.internal`).
+//! The stand-ins' routes (private: reached only as `http://stand-ins.spin.internal`;
+//! only the local cashier also has a public route, `/stand-ins/cashier/...`).
 //!
 //! | Method | Path | Stands in for |
 //! |---|---|---|
@@ -6,7 +7,9 @@
 //! | POST | `/registry/records` | the housing registry's intake (signed body, `Idempotency-Key`) |
 //! | POST | `/sms/messages` | the SMS gateway the intermediary marketplace notifies through (signed body, `Idempotency-Key`) |
 //! | POST | `/approvals/results` | the construction-project approval system's intake of intermediary results (the same) |
+//! | POST | `/stand-ins/cashier/power-payments` | the payment channel's cashier: a person pays, the channel confirms to meter-billing (public route; development runs only) |
 
+mod cashier;
 mod channel;
 mod error;
 mod notices;
@@ -24,4 +27,5 @@ pub const ROUTES: &[Route] = &[
     route!(POST "/registry/records" => |c| registry::record(c.ctx, c.db, c.req)),
     route!(POST "/sms/messages" => |c| notices::receive(c.ctx, c.db, c.req, notices::Inbox::Sms)),
     route!(POST "/approvals/results" => |c| notices::receive(c.ctx, c.db, c.req, notices::Inbox::Approvals)),
+    route!(POST "/stand-ins/cashier/power-payments" => |c| cashier::pay_power(c.ctx, c.db, c.req)),
 ];
