@@ -122,6 +122,26 @@ pub fn url(origin: &str, token: &str) -> String {
     )
 }
 
+/// The phone page that shows a code's landing: where the code's URL sends a browser
+/// (a phone's camera opens the URL as a page; the API answers such a navigation with
+/// a redirect here, and JSON to everything else). Any character outside the URL's
+/// unreserved set is percent-encoded, so a hostile token cannot add a parameter.
+pub fn page_path(token: &str) -> String {
+    let mut path = String::with_capacity(PAGE_PATH.len() + token.len());
+    path.push_str(PAGE_PATH);
+    for b in token.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            path.push(char::from(b));
+        } else {
+            path.push_str(&format!("%{b:02X}"));
+        }
+    }
+    path
+}
+
+/// The landing page of the phone app, before its `code` parameter.
+const PAGE_PATH: &str = "/enterprise?code=";
+
 /// Verifies a token's shape and MAC (constant time). Whether it is the current code
 /// of a registered enterprise is [`check_current`]'s question.
 pub fn verify(secret: &[u8], text: &str) -> Result<CodeToken, CodeError> {

@@ -80,3 +80,15 @@ fn the_register_decides_current_revoked_and_unknown() {
         assert!(!e.message_zh().is_empty() && !e.message_en().is_empty());
     }
 }
+
+#[test]
+fn a_browser_is_sent_to_the_landing_page_with_the_token_encoded() {
+    let t = issue(SECRET, &acme(), 2);
+    assert_eq!(page_path(&t), format!("/enterprise?code={t}"));
+    // Whatever a forged "token" carries stays inside the one parameter.
+    assert_eq!(
+        page_path("a&next=//evil.example/#x y"),
+        "/enterprise?code=a%26next%3D%2F%2Fevil.example%2F%23x%20y"
+    );
+    assert_eq!(page_path("码"), "/enterprise?code=%E7%A0%81");
+}

@@ -11,12 +11,13 @@ use crate::store::{register as rstore, surveys as sstore};
 use serde::Serialize;
 use spin_sdk::http::Request;
 use yingshang_core::checkin::code::{self, CodeError};
-use yingshang_core::openapi::{AUTH_401, Caller, Operation, Param, Reply, schema};
+use yingshang_core::openapi::{AUTH_401, Caller, Content, Operation, Param, Reply, schema};
 use yingshang_core::security::Principal;
+use yingshang_core::web_files::is_page_navigation;
 use yingshang_kit::clock::{from_unix_ms, rfc3339, unix_ms};
 use yingshang_kit::context::{header, origin};
 use yingshang_kit::guard::{self, ANY_USER};
-use yingshang_kit::responses::json;
+use yingshang_kit::responses::{json, raw};
 use yingshang_kit::{Answer, Db, Failure, RequestContext};
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -70,7 +71,8 @@ pub const DOC: Operation = Operation {
     id: "getLanding",
     summary: "What a scan of an enterprise's code opens",
     description: "扫描企业码打开的页面：企业信息、惠企政策（仅企业本身用户可见）、诉求入口、问卷、扫码入企与未扫码举报入口。\
-                  无需登录；带令牌时须有效。伪造、篡改或已作废的码分别以各自代码拒绝。",
+                  无需登录；带令牌时须有效。伪造、篡改或已作废的码分别以各自代码拒绝。\
+                  浏览器直接打开（Accept 含 text/html 而不含 application/json）时以 303 转到手机页面 /enterprise?code=…。",
     caller: Caller::Public,
     params: &[Param::path(
         "token",
@@ -78,7 +80,15 @@ pub const DOC: Operation = Operation {
         schema::<String>,
     )
     .example("91411502MA4000000H.1.AAAAAAAAAAAAAAAAAAAAAA")],
-    replies: &[Reply::json(200, "The landing", schema::<LandingView>)],
+    replies: &[
+        Reply::json(200, "The landing", schema::<LandingView>),
+        Reply {
+            status: 303,
+            description: "A browser opening the code's URL (a phone's camera): to the phone page \
+                          `/enterprise?code=<token>` (`Location`), which shows this landing",
+            content: Content::Empty,
+        },
+    ],
     problems: &[
         (401, AUTH_401),
         (403, &["AUTHZ_ROLE_NOT_ALLOWED"]),
@@ -95,6 +105,17 @@ pub async fn landing(
     req: Request,
     token: &str,
 ) -> Result<Answer, Failure> {
+    // The code's URL is printed on a poster: a camera app opens it as a page.
+    if is_page_navigation(header(req.headers(), "accept")) {
+        let page = code::page_path(token);
+        return Ok(raw(
+            ctx,
+            303,
+            "text/plain; charset=utf-8",
+            String::new(),
+            &[("location", page)],
+        ));
+    }
     let secret = code_secret(ctx).await?;
     let verified = code::verify(secret.as_bytes(), token)?;
     let registered = rstore::enterprise(db, verified.credit_code.as_str())

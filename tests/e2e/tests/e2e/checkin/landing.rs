@@ -133,3 +133,57 @@ async fn the_landing_shows_policies_to_the_enterprise_and_complaints_and_surveys
     assert_eq!(r.status(), 401);
     c.app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_phone_camera_opening_the_code_is_sent_to_the_landing_page() {
+    let c = start().await;
+    let me = Who::Enterprise(XINYANG.to_owned());
+    let (status, code) = c.get_as(&me, &format!("/enterprises/{XINYANG}/code")).await;
+    assert_eq!(status, 200, "{code}");
+    let url = code["url"].as_str().unwrap();
+    let token = url.rsplit('/').next().unwrap();
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // What Chromium sends when a camera app opens the URL.
+    let navigation =
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+    let r = no_redirects
+        .get(url)
+        .header("accept", navigation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/enterprise?code={token}").as_str()
+    );
+    // A forged code goes to the page too, which shows the API's refusal.
+    let r = no_redirects
+        .get(format!(
+            "{}/api/checkin/landing/NOT-A-CODE.1.AAAA",
+            c.app.base
+        ))
+        .header("accept", navigation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        "/enterprise?code=NOT-A-CODE.1.AAAA"
+    );
+    // Programs (the pages' own calls, curl, anything else) still get the JSON.
+    for accept in [Some("application/json"), Some("*/*"), None] {
+        let mut req = no_redirects.get(url);
+        if let Some(a) = accept {
+            req = req.header("accept", a);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), 200, "{accept:?}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["enterprise"]["credit_code"], XINYANG, "{accept:?}");
+    }
+}
