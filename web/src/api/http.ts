@@ -19,6 +19,8 @@ export interface CallOptions {
   body?: unknown
   query?: Record<string, string | undefined>
   signal?: AbortSignal
+  /** Further request headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>
 }
 
 /** `method path` with JSON in and out. */
@@ -26,6 +28,7 @@ export async function call<T>(method: string, path: string, options: CallOptions
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': lang.value }
   if (token.value) headers.authorization = `Bearer ${token.value}`
   if (options.body !== undefined) headers['content-type'] = 'application/json'
+  Object.assign(headers, options.headers)
   const query = Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined && v !== '')
   const url = query.length ? `${path}?${new URLSearchParams(query as [string, string][])}` : path
   let response: Response

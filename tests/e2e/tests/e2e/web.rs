@@ -7,8 +7,13 @@ use yingshang_e2e::browser::Browser;
 use yingshang_e2e::{TestApp, build_web, function_wasm, workspace_root};
 use yingshang_gateway::app::{UpOptions, up};
 
+mod citizen;
+mod dashboard;
+mod enterprise;
+mod officer;
 mod pages;
 mod phone;
+mod power;
 
 /// The first dwelling of the demo register (seeded: the same on every machine).
 const DEMO_UNIT: &str = "410302001001GB00001F00010101";
@@ -26,7 +31,7 @@ fn cut_down_manifest(dir: &std::path::Path, keep: &[&str]) -> std::path::PathBuf
     let text = std::fs::read_to_string(root.join("spin.toml")).unwrap();
     let mut doc: toml::Table = toml::from_str(&text).unwrap();
     let components = doc["component"].as_table_mut().unwrap();
-    components.retain(|id, _| keep.contains(&id.as_ref()));
+    components.retain(|id, _| keep.contains(&id));
     for (_, c) in components.iter_mut() {
         let c = c.as_table_mut().unwrap();
         let source = root.join(c["source"].as_str().unwrap());
