@@ -300,7 +300,8 @@ pub async fn setup(authority: &str, a: &MeterArgs) -> anyhow::Result<Setup> {
             acked_energy: 0,
             acked_charge: 0,
             last_acked_register: FIRST_REGISTER_WH,
-            pending_seqs: 1..=0,
+            // Empty: nothing pending yet.
+            pending_seqs: std::ops::RangeInclusive::new(1, 0),
             anomalies: 0,
             refused: 0,
             unanswered: 0,
