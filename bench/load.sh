@@ -8,6 +8,12 @@
 # cache, and the first request to each component) and the latency at half of the
 # gateway's peak rate. The valuation and meter rows run once on SQLite and once on
 # PostgreSQL (a throwaway cluster, bench/pg_cluster.sh; Debian's `postgresql`).
+# The real Spin (4.1, `../shared/tools/spin/`, or SPIN=/path/to/spin) runs the same
+# manifests and `.wasm` files beside the gateway: hello, the valuation lookup and
+# the meter webhook (one reading, and batches of METER_BATCH), SQLite on both (Spin:
+# the migrations applied with `--sqlite @file`, the same secrets and demo data), and
+# the two servers' runs alternate (gateway, Spin, gateway, …) so that both see the
+# same machine; each gateway row shows its ratio to Spin.
 # Every server it starts is stopped on exit (trap).
 #
 #   bench/load.sh            full run (installs wrk and wasmtime-cli 48.0.8 if missing)
@@ -18,8 +24,11 @@
 # (`hello`: only the hello rows, half-peak latency and start-up; `backends`: only
 # the valuation and meter rows, each on SQLite and on PostgreSQL; default all);
 # meter row (bench/loadgen): METER_CONNECTIONS (default 16, 4 meters each) and
-# METER_RATE (open-loop readings/s, default 2000). Exits 1 if the meter row's
-# billing check fails.
+# METER_RATE (open-loop readings/s, default 2000); METER_BATCH (readings per
+# signed request in the batch rows, default 16; 64 meters per connection there, as
+# a socket can only plausibly meter so much per second); SPIN (the `spin` binary;
+# default: unpacked from ../shared/tools/spin/spin.xz; `none` skips the Spin rows).
+# Exits 1 if a meter row's billing check fails.
 # Loopback only; bounded: about (2 + RUNS * DURATION) s per row plus builds.
 set -euo pipefail
 
@@ -41,7 +50,9 @@ METER_CRATE=${METER_CRATE:-meter-billing}
 # The meter row: closed-loop connections (4 meters each) and the open-loop rate.
 METER_CONNECTIONS=${METER_CONNECTIONS:-16}
 METER_RATE=${METER_RATE:-2000}
+METER_BATCH=${METER_BATCH:-16}
 METER_FAILED=0
+SPIN=${SPIN:-}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/yingshang-load.XXXXXX")
 PIDS=()
@@ -87,6 +98,19 @@ ensure_tools() {
     log "installing wasmtime-cli $WASMTIME_VERSION (takes many minutes)"
     cargo install wasmtime-cli --version "$WASMTIME_VERSION" --locked
     WASMTIME="$HOME/.cargo/bin/wasmtime"
+}
+
+# ensure_spin: $SPIN is the real Spin's binary, or empty when there is none.
+ensure_spin() {
+    if [[ "$SPIN" == none ]]; then SPIN=""; return; fi
+    if [[ -n "$SPIN" ]]; then return; fi
+    local packed="$ROOT/../shared/tools/spin/spin.xz"
+    if [[ -f "$packed" ]] && command -v xz >/dev/null; then
+        xz -dc "$packed" >"$TMP/spin" && chmod +x "$TMP/spin" && SPIN="$TMP/spin"
+        log "spin: $("$SPIN" --version)"
+    else
+        log "no Spin binary (../shared/tools/spin/spin.xz or SPIN=…): the Spin rows are skipped"
+    fi
 }
 
 build() {
@@ -172,6 +196,37 @@ gateway() {
         --admin-listen "127.0.0.1:$((port + 1))" "$@"
 }
 
+# spin_app DIR MANIFEST: a copy of the application for Spin in DIR (Spin keeps its
+# state in DIR/.spin): the manifest, the built components where it names them, the
+# migrations and the pages its `files` mount.
+spin_app() {
+    local dir=$1 manifest=$2
+    mkdir -p "$dir/target/wasm32-wasip2"
+    cp "$manifest" "$dir/spin.toml"
+    cp -r "$ROOT/target/wasm32-wasip2/wasm" "$dir/target/wasm32-wasip2/"
+    cp -r "$ROOT/infra" "$dir/infra"
+    if [[ -d "$ROOT/web/dist" ]]; then mkdir -p "$dir/web" && cp -r "$ROOT/web/dist" "$dir/web/dist"; fi
+}
+
+# spin_up NAME DIR PORT [STATE]: starts the real Spin on DIR's manifest, each
+# migration applied with `--sqlite @file`, the secrets of the gateway's STATE folder
+# given as SPIN_VARIABLE_* (so that tokens and keys made for the gateway work on Spin
+# too), plus the payment channel's secret from $CHANNEL when set.
+spin_up() {
+    local name=$1 dir=$2 port=$3 state=${4:-} m args=() envs=()
+    if grep -q '^sqlite_databases' "$dir/spin.toml"; then
+        for m in "$dir"/infra/migrations/sqlite/*.sql; do args+=(--sqlite "@${m#"$dir"/}"); done
+    fi
+    if [[ -n "$state" ]]; then
+        mapfile -t envs < <(python3 -c '
+import sys, tomllib
+for k, v in tomllib.load(open(sys.argv[1], "rb")).items():
+    print(f"SPIN_VARIABLE_{k.upper()}={v}")' "$state/secrets.toml")
+    fi
+    if [[ -n "${CHANNEL:-}" ]]; then envs+=("SPIN_VARIABLE_PAYMENT_CHANNEL_SECRET=$CHANNEL"); fi
+    start "$name" env -C "$dir" "${envs[@]}" RUST_LOG=warn "$SPIN" up --listen "127.0.0.1:$port" "${args[@]}"
+}
+
 # ---------------------------------------------------------------- measuring
 to_ms() { # wrk prints 812.00us, 1.23ms, 2.00s
     awk -v v="$1" 'BEGIN {
@@ -211,6 +266,27 @@ measure() {
     printf '%s|%s|%s|%s|%s|%s\n' "$label" "$rps" "$p50" "$p99" "$err" "$(peak_mib "$pid")" >>"$TMP/rows"
 }
 
+# measure_pair LUA LABEL_A PID_A URL_A LABEL_B PID_B URL_B: as `measure`, for two
+# servers whose runs alternate (A, B, A, B, …) after a warm-up of each.
+measure_pair() {
+    local lua=$1 la=$2 pa=$3 ua=$4 lb=$5 pb=$6 ub=$7 i f l p
+    log "measuring, alternating: $la / $lb"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" ${lua:+-s "$lua"} "$ua" >/dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" ${lua:+-s "$lua"} "$ub" >/dev/null
+    : >"$TMP/runs-a"
+    : >"$TMP/runs-b"
+    for i in $(seq "$RUNS"); do
+        wrk_once "$ua" "$CONNECTIONS" "$DURATION" "$lua" >>"$TMP/runs-a"
+        wrk_once "$ub" "$CONNECTIONS" "$DURATION" "$lua" >>"$TMP/runs-b"
+    done
+    for f in a b; do
+        if [[ $f == a ]]; then l=$la p=$pa; else l=$lb p=$pb; fi
+        printf '%s|%s|%s|%s|%s|%s\n' "$l" "$(awk '{print $1}' "$TMP/runs-$f" | median)" \
+            "$(awk '{print $2}' "$TMP/runs-$f" | median)" "$(awk '{print $3}' "$TMP/runs-$f" | median)" \
+            "$(awk '{print $4}' "$TMP/runs-$f" | median)" "$(peak_mib "$p")" >>"$TMP/rows"
+    done
+}
+
 unavailable() { printf '%s|-|-|-|-|-|%s\n' "$1" "$2" >>"$TMP/rows"; }
 
 # ---------------------------------------------------------------- rows
@@ -239,7 +315,17 @@ row_gateway_hello() {
     gateway gw-hello "$TMP/hello.toml" "$TMP/state-hello" "$port"
     local pid=$PID
     wait_ok "http://127.0.0.1:$port/" "$pid"
-    measure "hello: yingshang gateway" "$pid" "http://127.0.0.1:$port/"
+    if [[ -n "$SPIN" ]]; then
+        spin_app "$TMP/spin-hello" "$TMP/hello.toml"
+        spin_up spin-hello "$TMP/spin-hello" "$((port + 5))"
+        local spid=$PID
+        wait_ok "http://127.0.0.1:$((port + 5))/" "$spid"
+        measure_pair "" "hello: yingshang gateway" "$pid" "http://127.0.0.1:$port/" \
+            "hello: spin 4.1" "$spid" "http://127.0.0.1:$((port + 5))/"
+        stop "$spid"
+    else
+        measure "hello: yingshang gateway" "$pid" "http://127.0.0.1:$port/"
+    fi
     # Latency at half of the peak rate. Open loop (bench/loadgen --rate): requests
     # leave at fixed intervals whatever the answers do, and latency counts from the
     # intended send time, so a stall shows in p99 instead of slowing the load down.
@@ -327,7 +413,23 @@ print('function request() i = i % #codes + 1; return wrk.format("GET", "/api/val
 EOF
     curl -fsS -o /dev/null -H "authorization: Bearer $token" \
         "$base/api/valuation/units/$(head -n 1 "$TMP/codes")"
-    measure "$label" "$pid" "$base/" "$TMP/valuation.lua"
+    if [[ -n "$SPIN" && "$backend" == sqlite ]]; then
+        # The same manifest, components, secrets and demo register on Spin.
+        local sport=$((port + 5)) sbase
+        sbase="http://127.0.0.1:$sport"
+        spin_app "$TMP/spin-valuation" "$ROOT/spin.toml"
+        spin_up spin-valuation "$TMP/spin-valuation" "$sport" "$state"
+        local spid=$PID
+        wait_ok "$sbase/.well-known/spin/health" "$spid"
+        curl -fsS -o /dev/null -X POST -H "authorization: Bearer $key" "$sbase/api/valuation/demo-data"
+        curl -fsS -o /dev/null -H "authorization: Bearer $token" \
+            "$sbase/api/valuation/units/$(head -n 1 "$TMP/codes")"
+        measure_pair "$TMP/valuation.lua" "$label" "$pid" "$base/" \
+            "valuation lookup: spin 4.1, SQLite" "$spid" "$sbase/"
+        stop "$spid"
+    else
+        measure "$label" "$pid" "$base/" "$TMP/valuation.lua"
+    fi
     stop "$pid"
 }
 
@@ -340,49 +442,90 @@ row_meter() {
     if [[ -z "$LOADGEN" ]]; then unavailable "$label" "loadgen did not build"; return; fi
     # Each webhook carries a fresh device signature (HMAC over method, path, timestamp,
     # nonce and body hash), which wrk cannot compute: bench/loadgen signs at send
-    # time. It sets up the site, sockets and paid sessions through the API (agency
-    # key, citizen token, the channel's signature: the secret is given to the
-    # gateway as a --variable), and checks afterwards, through the API, that each
-    # session was charged exactly the readings answered 2xx.
-    local port=$((PORT_BASE + 80)) state="$TMP/state-meter-$backend" channel
-    channel=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+    # time. It sets up the site, sockets and paid sessions through the API (the
+    # bootstrap key as the operator, a citizen token, the channel's signature: the
+    # secret is given to the gateway as a --variable), and checks afterwards, through
+    # the API, that each session was charged exactly the readings answered 2xx.
+    local port=$((PORT_BASE + 80)) state="$TMP/state-meter-$backend"
+    CHANNEL=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
     backend_args "$backend" meter
-    gateway gw-meter "$ROOT/spin.toml" "$state" "$port" --variable "payment_channel_secret=$channel" \
+    gateway gw-meter "$ROOT/spin.toml" "$state" "$port" --variable "payment_channel_secret=$CHANNEL" \
         "${BACKEND_ARGS[@]}"
     local pid=$PID base="http://127.0.0.1:$port" key token i
     wait_ok "$base/.well-known/spin/health" "$pid"
-    key=$("$GATEWAY" keys create --agency loadgen-power --scope power:operate --state-dir "$state" \
-        ${DB_URL:+--database-url "$DB_URL"})
+    key=$("$GATEWAY" dev key --state-dir "$state")
     token=$("$GATEWAY" dev token --role citizen --sub loadgen --hours 2 --state-dir "$state")
-    local common=(meter --url "$base" --agency-key "$key" --token "$token" --channel-secret "$channel"
+    # The same application on Spin (SQLite only: our manifest names no PostgreSQL
+    # host Spin could reach), with the same secrets, so one key and token serve both.
+    local spid="" sbase=""
+    if [[ -n "$SPIN" && "$backend" == sqlite ]]; then
+        sbase="http://127.0.0.1:$((port + 5))"
+        spin_app "$TMP/spin-meter" "$ROOT/spin.toml"
+        spin_up spin-meter "$TMP/spin-meter" "$((port + 5))" "$state"
+        spid=$PID
+        wait_ok "$sbase/.well-known/spin/health" "$spid"
+    fi
+    local common=(meter --agency-key "$key" --token "$token" --channel-secret "$CHANNEL"
         --connections "$METER_CONNECTIONS" --meters "$((METER_CONNECTIONS * 4))")
-    log "measuring: $label ($METER_CONNECTIONS connections, closed loop)"
+    # A batch of B readings meters B times the energy per request: more sockets, so
+    # that none is asked to deliver more than a socket plausibly can.
+    local batch=(--batch "$METER_BATCH" --meters "$((METER_CONNECTIONS * 64))")
+    log "measuring: $label ($METER_CONNECTIONS connections, closed loop${spid:+, alternating with Spin})"
     : >"$TMP/meter.json"
+    : >"$TMP/meter-spin.json"
+    : >"$TMP/meter-batch.json"
+    : >"$TMP/meter-batch-spin.json"
     for i in $(seq "$RUNS"); do
-        "$LOADGEN" "${common[@]}" --warmup "$WARMUP" --duration "$DURATION" >>"$TMP/meter.json" ||
-            METER_FAILED=1
+        "$LOADGEN" "${common[@]}" --url "$base" --warmup "$WARMUP" --duration "$DURATION" \
+            >>"$TMP/meter.json" || METER_FAILED=1
+        if [[ -n "$spid" ]]; then
+            "$LOADGEN" "${common[@]}" --url "$sbase" --warmup "$WARMUP" --duration "$DURATION" \
+                >>"$TMP/meter-spin.json" || METER_FAILED=1
+        fi
     done
-    # Open loop: meters do not wait for each other, so 4× the connections (later
-    # flags win), each reading measured from when it was due.
+    log "measuring: $label, batches of $METER_BATCH readings"
+    for i in $(seq "$RUNS"); do
+        "$LOADGEN" "${common[@]}" "${batch[@]}" --url "$base" --warmup "$WARMUP" \
+            --duration "$DURATION" >>"$TMP/meter-batch.json" || METER_FAILED=1
+        if [[ -n "$spid" ]]; then
+            "$LOADGEN" "${common[@]}" "${batch[@]}" --url "$sbase" --warmup "$WARMUP" \
+                --duration "$DURATION" >>"$TMP/meter-batch-spin.json" || METER_FAILED=1
+        fi
+    done
+    # Open loop (the gateway only): meters do not wait for each other, so 4× the
+    # connections (later flags win), each reading measured from when it was due.
     log "measuring: $label (open loop, $METER_RATE readings/s)"
-    "$LOADGEN" "${common[@]}" --connections "$((METER_CONNECTIONS * 4))" \
+    "$LOADGEN" "${common[@]}" --url "$base" --connections "$((METER_CONNECTIONS * 4))" \
         --meters "$((METER_CONNECTIONS * 16))" --rate "$METER_RATE" --warmup "$WARMUP" \
         --duration "$DURATION" >"$TMP/meter-open.json" || METER_FAILED=1
-    # Medians of the closed-loop runs; the open-loop run as measured.
-    python3 - "$TMP/meter.json" "$TMP/meter-open.json" "$label" "$(peak_mib "$pid")" \
-        >>"$TMP/rows" 3>>"$TMP/meter-open" <<'EOF'
-import json, os, statistics, sys
+    local b=$(backend_label "$backend")
+    meter_row "$TMP/meter.json" "$label" "$pid"
+    [[ -n "$spid" ]] && meter_row "$TMP/meter-spin.json" "meter webhook: spin 4.1, SQLite" "$spid"
+    meter_row "$TMP/meter-batch.json" "meter webhook ×$METER_BATCH: gateway, $b" "$pid"
+    [[ -n "$spid" ]] && meter_row "$TMP/meter-batch-spin.json" "meter webhook ×$METER_BATCH: spin 4.1, SQLite" "$spid"
+    python3 - "$TMP/meter-open.json" "$label" "$TMP"/meter*.json >>"$TMP/meter-open" <<'EOF'
+import json, sys
+o = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+every = [json.loads(l) for f in sys.argv[3:] for l in open(f) if l.strip()]
+v = [r["verification"]["passed"] for r in every if "verification" in r]
+if o:
+    print("%s|%s|%s|%s|%s|%s|%s" % (sys.argv[2], o[0]["rate"], o[0]["rps"], o[0]["p50_ms"], o[0]["p99_ms"],
+        o[0]["errors"], "passed" if v and all(v) else "FAILED"))
+EOF
+    [[ -n "$spid" ]] && stop "$spid"
+    stop "$pid"
+    CHANNEL=""
+}
+
+# meter_row FILE LABEL PID: a row of the medians of FILE's loadgen runs; the req/s
+# column counts readings (a batch request carries several).
+meter_row() {
+    python3 - "$1" "$2" "$(peak_mib "$3")" >>"$TMP/rows" <<'EOF'
+import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 med = lambda k: statistics.median_low([r[k] for r in runs]) if runs else "nan"
-print("%s|%s|%s|%s|%s|%s" % (sys.argv[3], med("rps"), med("p50_ms"), med("p99_ms"), med("errors"), sys.argv[4]))
-o = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-v = [r["verification"]["passed"] for r in runs + o if "verification" in r]
-with os.fdopen(3, "w") as f:
-    if o:
-        f.write("%s|%s|%s|%s|%s|%s|%s\n" % (sys.argv[3], o[0]["rate"], o[0]["rps"], o[0]["p50_ms"], o[0]["p99_ms"], o[0]["errors"],
-            "passed" if v and all(v) else "FAILED"))
+print("%s|%s|%s|%s|%s|%s" % (sys.argv[2], med("readings_per_s"), med("p50_ms"), med("p99_ms"), med("errors"), sys.argv[3]))
 EOF
-    stop "$pid"
 }
 
 # ---------------------------------------------------------------- start-up
@@ -429,12 +572,24 @@ report() {
     echo
     echo "## Load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, median of $RUNS runs"
     echo
-    echo "| row | req/s | p50 ms | p99 ms | errors | peak MiB | vs wasmtime serve | vs native |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "Meter rows count readings/s (a batch request carries $METER_BATCH); \"vs Spin\": the gateway"
+    echo "row over the Spin row of the same workload, their runs alternating."
+    echo
+    echo "| row | req/s | p50 ms | p99 ms | errors | peak MiB | vs Spin | vs wasmtime serve | vs native |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'|' -v wt="${wt:-}" -v nat="${nat:-}" '
         function ratio(a, b) { return (b == "" || b == "-" || a == "-" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
-        NF == 7 { printf "| %s | - | - | - | - | - | %s | |\n", $1, $7; next }
-        { printf "| %s | %.0f | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, ratio($2, wt), ratio($2, nat) }
+        # The Spin row of a gateway row: the same label with "spin 4.1" for the server.
+        function twin(l) { sub(/yingshang gateway|gateway/, "spin 4.1", l); return l }
+        { rows[NR] = $0; if ($1 ~ /spin 4\.1/) spin[$1] = $2 }
+        END {
+            for (i = 1; i <= NR; i++) {
+                n = split(rows[i], f, "|")
+                if (n == 7) { printf "| %s | - | - | - | - | - | - | %s | |\n", f[1], f[7]; continue }
+                vs = (f[1] ~ /spin 4\.1/) ? "1.00" : ratio(f[2], spin[twin(f[1])])
+                printf "| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], f[3], f[4], f[5], f[6], vs, ratio(f[2], wt), ratio(f[2], nat)
+            }
+        }
     ' "$TMP/rows"
     if [[ -n "${HALF:-}" ]]; then
         read -r hrps hp50 hp99 herr hpeak <<<"$HALF"
@@ -451,7 +606,9 @@ report() {
         echo "## Meter webhook, open loop at $METER_RATE readings/s (latency from the intended send time)"
         echo
         echo "The meter rows above are bench/loadgen, not wrk: closed loop, $METER_CONNECTIONS connections,"
-        echo "4 meters each, every reading signed at send time. Here: $((METER_CONNECTIONS * 4)) connections."
+        echo "4 meters each (64 in the batch rows), every request signed at send time. Here:"
+        echo "$((METER_CONNECTIONS * 4)) connections, one reading per request. The billing check covers"
+        echo "every meter run of the row, batches and Spin's included."
         echo
         echo "| row | achieved req/s | p50 ms | p99 ms | errors | p99 < 50 ms | billing check (all runs) |"
         echo "|---|---:|---:|---:|---:|---|---|"
@@ -475,6 +632,7 @@ report() {
 
 main() {
     ensure_tools
+    ensure_spin
     build
     hello_manifest
     : >"$TMP/rows"
