@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiProblem, call } from './http'
+import { ApiProblem, asProblem, call } from './http'
 import { signIn, signOut } from '../session'
 
 afterEach(() => {
@@ -38,5 +38,14 @@ describe('call', () => {
     const e = (await call('GET', '/api/x').catch((e: unknown) => e)) as ApiProblem
     expect(e.status).toBe(0)
     expect(e.code).toBe('NETWORK')
+  })
+})
+
+describe('asProblem', () => {
+  it('keeps an API problem and turns anything else into a client problem', () => {
+    const p = new ApiProblem(404, 'VAL_UNIT_NOT_FOUND', 'Not found')
+    expect(asProblem(p)).toBe(p)
+    const c = asProblem(new TypeError('boom'))
+    expect([c.status, c.code, c.title]).toEqual([0, 'CLIENT', 'TypeError: boom'])
   })
 })

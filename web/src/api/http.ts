@@ -15,6 +15,12 @@ export class ApiProblem extends Error {
   }
 }
 
+/** What a page shows for anything a call threw: the API's problem, or a client-side
+ * failure (status 0). */
+export function asProblem(e: unknown): ApiProblem {
+  return e instanceof ApiProblem ? e : new ApiProblem(0, 'CLIENT', String(e))
+}
+
 export interface CallOptions {
   body?: unknown
   query?: Record<string, string | undefined>
