@@ -277,9 +277,8 @@ async fn apply(
             return Err(contended());
         }
         // No session: remember what the meter says, keep the relay off.
-        for reading in readings {
-            store::insert_reading(db, &socket.meter, None, reading, "no_session", ctx.now).await?;
-        }
+        let rows: Vec<_> = readings.iter().map(|r| (r, "no_session")).collect();
+        store::insert_readings(db, &socket.meter, None, &rows, ctx.now).await?;
         if let Some(m) = &mark {
             store::set_socket_last(db, &socket.socket_id, m).await?;
         }
@@ -298,12 +297,15 @@ async fn apply(
     };
     let models: &ModelPlan = &socket.models;
     let decision = apply_batch_dated(&r.session, readings, &socket.tariff, models);
-    for (seq, outcome) in &decision.outcomes {
-        if let Some(reading) = readings.iter().find(|x| x.seq == *seq) {
-            let code = outcome_code(outcome);
-            store::insert_reading(db, &socket.meter, Some(&r.id), reading, code, ctx.now).await?;
-        }
-    }
+    let rows: Vec<_> = decision
+        .outcomes
+        .iter()
+        .filter_map(|(seq, outcome)| {
+            let reading = readings.iter().find(|x| x.seq == *seq)?;
+            Some((reading, outcome_code(outcome)))
+        })
+        .collect();
+    store::insert_readings(db, &socket.meter, Some(&r.id), &rows, ctx.now).await?;
     if let Some(m) = &mark {
         store::set_socket_last(db, &socket.socket_id, m).await?;
     }

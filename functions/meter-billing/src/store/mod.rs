@@ -56,10 +56,13 @@ const UPDATE_SOCKET_LAST: &str = "UPDATE power_sockets SET last_register_wh = $1
      last_reading_at = $2, last_seq = $3 WHERE socket_id = $4 \
      AND (last_seq IS NULL OR last_seq < $3)";
 
-const INSERT_READING: &str = "INSERT INTO power_readings (meter_id, seq, session_id, at, register_wh, \
-     voltage_dv, current_ma, power_w, temp_dc, residual_ma, relay, outcome, received_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-     ON CONFLICT (meter_id, seq) DO NOTHING";
+const INSERT_READINGS_HEAD: &str = "INSERT INTO power_readings (meter_id, seq, session_id, at, \
+     register_wh, voltage_dv, current_ma, power_w, temp_dc, residual_ma, relay, outcome, \
+     received_at) VALUES ";
+/// The parameters of one reading's row.
+const READING_PARAMS: usize = 13;
+/// Readings per insert statement (208 parameters): a device's batch of 16 in one.
+pub const READINGS_PER_INSERT: usize = 16;
 const INSERT_ALARM: &str = "INSERT INTO power_alarms (id, site_id, socket_id, meter_id, session_id, \
      seq, at, protection, alarm, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
@@ -277,39 +280,63 @@ pub async fn set_socket_last(db: &Db, socket_id: &str, mark: &RegisterMark) -> R
     .map(drop)
 }
 
-/// Stores a reading once per meter and sequence number.
-pub async fn insert_reading(
+/// Stores readings with their outcomes, each once per meter and sequence number (a
+/// repeat is ignored), up to [`READINGS_PER_INSERT`] rows per
+/// statement: a batch of 16 is one statement instead of 16 round trips through the
+/// host while the write transaction holds the database's one write lock.
+pub async fn insert_readings(
     db: &Db,
     meter: &MeterId,
     session_id: Option<&str>,
-    r: &Reading,
-    outcome: &str,
+    readings: &[(&Reading, &str)],
     now: OffsetDateTime,
 ) -> Result<(), DbError> {
-    let relay = match r.relay {
-        RelayState::On => "on",
-        RelayState::Off => "off",
-    };
-    db.execute(
-        INSERT_READING,
-        vec![
-            db::text(meter.as_str()),
-            db::int(i64::try_from(r.seq).unwrap_or(i64::MAX)),
-            db::opt_text(session_id),
-            db::int(unix_ms(r.at)),
-            db::int(i64::try_from(r.register.0).unwrap_or(i64::MAX)),
-            db::int(i64::from(r.voltage.0)),
-            db::int(i64::from(r.current.0)),
-            db::int(i64::from(r.power.0)),
-            db::int(i64::from(r.temperature.0)),
-            db::int(i64::from(r.residual.0)),
-            db::text(relay),
-            db::text(outcome),
-            db::int(unix_ms(now)),
-        ],
-    )
-    .await
-    .map(drop)
+    for chunk in readings.chunks(READINGS_PER_INSERT) {
+        let mut params = Vec::with_capacity(chunk.len() * READING_PARAMS);
+        for (r, outcome) in chunk {
+            let relay = match r.relay {
+                RelayState::On => "on",
+                RelayState::Off => "off",
+            };
+            params.extend([
+                db::text(meter.as_str()),
+                db::int(i64::try_from(r.seq).unwrap_or(i64::MAX)),
+                db::opt_text(session_id),
+                db::int(unix_ms(r.at)),
+                db::int(i64::try_from(r.register.0).unwrap_or(i64::MAX)),
+                db::int(i64::from(r.voltage.0)),
+                db::int(i64::from(r.current.0)),
+                db::int(i64::from(r.power.0)),
+                db::int(i64::from(r.temperature.0)),
+                db::int(i64::from(r.residual.0)),
+                db::text(relay),
+                db::text(*outcome),
+                db::int(unix_ms(now)),
+            ]);
+        }
+        db.execute(&insert_readings_sql(chunk.len()), params)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The insert of `rows` readings: `$1`…`$13` for the first, `$14`… for the next, each
+/// number first appearing in order (SQLite numbers `$N` by first appearance and Spin
+/// binds by position).
+fn insert_readings_sql(rows: usize) -> String {
+    let mut sql = String::with_capacity(INSERT_READINGS_HEAD.len() + rows * 80 + 40);
+    sql.push_str(INSERT_READINGS_HEAD);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        let first = row * READING_PARAMS + 1;
+        let values: Vec<String> = (first..first + READING_PARAMS)
+            .map(|n| format!("${n}"))
+            .collect();
+        sql.push_str(&values.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(" ON CONFLICT (meter_id, seq) DO NOTHING");
+    sql
 }
 
 /// Stores an alarm for the operator (its `protection` column holds the alarm's code:

@@ -17,6 +17,7 @@ use yingshang_core::security::{AgencyId, Subject};
 use yingshang_e2e::test_key as key_from;
 use yingshang_e2e::{TestApp, default_db, spawn};
 
+mod batches;
 mod contract;
 mod dashboard;
 mod devices;
