@@ -22,7 +22,8 @@
 # Environment: DURATION (s per run, default 10), RUNS (default 3), CONNECTIONS
 # (default 32), THREADS (wrk threads, default 1), PORT_BASE (default 39100), ROWS
 # (`hello`: only the hello rows, half-peak latency and start-up; `backends`: only
-# the valuation and meter rows, each on SQLite and on PostgreSQL; default all);
+# the valuation and meter rows, each on SQLite and on PostgreSQL; `meter` or
+# `valuation`: only that function's rows on SQLite, beside Spin; default all);
 # meter row (bench/loadgen): METER_CONNECTIONS (default 16, 4 meters each) and
 # METER_RATE (open-loop readings/s, default 2000); METER_BATCH (readings per
 # signed request in the batch rows, default 16; 64 meters per connection there, as
@@ -89,7 +90,7 @@ ensure_tools() {
     if [[ -n "$WASMTIME" ]] && "$WASMTIME" --version | grep -q " $WASMTIME_VERSION"; then
         return
     fi
-    if [[ "$ROWS" == backends ]]; then WASMTIME=""; return; fi
+    if [[ "$ROWS" != all && "$ROWS" != hello ]]; then WASMTIME=""; return; fi
     if ((SMOKE)); then
         log "wasmtime $WASMTIME_VERSION missing: its row is skipped in a smoke run"
         WASMTIME=""
@@ -637,6 +638,13 @@ main() {
     hello_manifest
     : >"$TMP/rows"
     : >"$TMP/startup"
+    if [[ "$ROWS" == meter || "$ROWS" == valuation ]]; then
+        # One function's rows on SQLite, beside Spin: what a change to it is measured by.
+        "row_$ROWS" sqlite
+        report
+        if ((METER_FAILED)); then log "meter row: the billing check FAILED (see above)"; exit 1; fi
+        return
+    fi
     if [[ "$ROWS" != backends ]]; then
         row_native
         row_wasmtime
