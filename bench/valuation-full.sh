@@ -22,7 +22,9 @@
 # (default 1000), CONNECTIONS (default 32), REASSESS_LIMIT (dwellings per `next`,
 # default: the function's maximum), LOOKUP_UNITS (default 20000), PORT (default 39300;
 # PORT+1 is the metrics listener), KEEP=1 keeps the state dir (prints its path),
-# BUILD=0 skips the builds (uses the artifacts in target/).
+# BUILD=0 skips the builds (uses the artifacts in target/), SCALE (`tenth`: the first
+# 62,140 dwellings, `full`: 621,400, the default, `tenfold`: 6,214,000 — about 9 GB
+# of database per run there, so RUNS=1).
 # Needs: curl, python3, wrk (installed with apt when missing). About 6-8 minutes on
 # a 2-core machine plus builds; the database grows to about 2.2 GB (0.2 GB of register,
 # 0.7 GB per re-assessment run), deleted on exit.
@@ -37,6 +39,7 @@ REASSESS_LIMIT=${REASSESS_LIMIT:-}
 LOOKUP_UNITS=${LOOKUP_UNITS:-20000}
 PORT=${PORT:-39300}
 KEEP=${KEEP:-0}
+SCALE=${SCALE:-full}
 BUILD=${BUILD:-1}
 CITY=410300
 BASE="http://127.0.0.1:$PORT"
@@ -152,14 +155,24 @@ post() {
 
 # ---------------------------------------------------------------- 1. the register
 load_register() {
-    log "loading the full register through the API"
-    local t0 path="/api/valuation/demo-data?scale=full&chunk=0" answer n=0
+    # tenth: the first 13 chunks of 4,780 of the full register (62,140 dwellings);
+    # full: all of it (621,400); tenfold: the register ten times that (6,214,000).
+    local scale=full size=5000 max=0
+    case "$SCALE" in
+        tenth) size=4780 max=13 ;;
+        full) ;;
+        tenfold) scale=tenfold ;;
+        *) log "SCALE must be tenth, full or tenfold"; return 1 ;;
+    esac
+    log "loading the $SCALE register through the API"
+    local t0 path="/api/valuation/demo-data?scale=$scale&chunk=0&size=$size" answer n=0
     LOAD_UPTIME_START=$(load_avg)
     t0=$(now_ns)
     while [[ -n "$path" ]]; do
         answer=$(post "$path")
         path=$(json_field next <<<"$answer")
         n=$((n + 1))
+        if ((max > 0 && n >= max)); then path=""; fi
         if ((n % 25 == 0)); then log "  chunk $n: $(json_field dwellings <<<"$answer") dwellings"; fi
     done
     LOAD_S=$(secs_since "$t0")
@@ -315,7 +328,7 @@ col() { awk -v c="$2" '{print $c}' "$1" | median; }
 
 report() {
     echo
-    echo "## Valuation at Luoyang scale ($DWELLINGS dwellings), gateway on 127.0.0.1, $(date -u '+%Y-%m-%d %H:%M') UTC"
+    echo "## Valuation, $SCALE register ($DWELLINGS dwellings), gateway on 127.0.0.1, $(date -u '+%Y-%m-%d %H:%M') UTC"
     echo
     echo "Machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); RUNS=$RUNS, DURATION=${DURATION}s, connections $CONNECTIONS; $LOOKUP_UNITS random unit codes."
     echo

@@ -55,16 +55,13 @@ const INSERT_RUN: &str = "INSERT INTO reassessment_runs (id, city_code, unit_pre
      table_version, status, last_unit, total, created_by, created_at, updated_at, finished_at) \
      VALUES ($1, $2, $3, $4, $5, 'running', '', $6, $7, $8, $9, NULL)";
 const SELECT_RUN: &str = "SELECT id, city_code, unit_prefix, assessed_on, table_version, status, \
-     last_unit, total, created_by, created_at, updated_at, finished_at \
+     last_unit, total, created_by, created_at, updated_at, finished_at, processed, failed \
      FROM reassessment_runs WHERE id = $1";
+/// Moves the cursor over a chunk and adds its results to the run's counts, in one
+/// statement: counting result rows after each chunk grew with the run (migration 0014).
 const ADVANCE_RUN: &str = "UPDATE reassessment_runs SET last_unit = $1, status = $2, updated_at = $3, \
-     finished_at = $4 WHERE id = $5 AND last_unit = $6 AND status = 'running'";
-/// Two counts, each answered from an index alone: the primary key (run, unit) for the
-/// results, the partial index of failed results (migration 0007) for the failures.
-/// Reading the rows themselves (`COUNT(error_code)`) made every chunk of a city-wide
-/// run slower than the one before.
-const COUNT_RUN_RESULTS: &str = "SELECT (SELECT COUNT(*) FROM assessments WHERE run_id = $1), \
-     (SELECT COUNT(*) FROM assessments WHERE run_id = $1 AND error_code IS NOT NULL)";
+     finished_at = $4, processed = processed + $5, failed = failed + $6 \
+     WHERE id = $7 AND last_unit = $8 AND status = 'running'";
 /// A multi-row upsert of results is this head, one `(…)` per row in `VALUES` (see
 /// [`upsert_assessments_sql`]), then [`UPSERT_ASSESSMENTS_TAIL`].
 /// The four shared columns come first, so that every `$N` first appears in order
@@ -388,6 +385,10 @@ pub struct RunRecord {
     pub updated_at: i64,
     /// Finished, ms.
     pub finished_at: Option<i64>,
+    /// Dwellings assessed so far (results written), failures included.
+    pub processed: i64,
+    /// Of those, the dwellings that could not be assessed.
+    pub failed: i64,
 }
 
 /// Status of a run still being processed.
@@ -429,25 +430,21 @@ pub async fn run(db: &Db, id: &str) -> Result<Option<RunRecord>, DbError> {
         created_at: r.int(9)?,
         updated_at: r.int(10)?,
         finished_at: r.opt_int(11)?,
+        processed: r.int(12)?,
+        failed: r.int(13)?,
     }))
 }
 
-/// `(processed, failed)` result rows of a run.
-pub async fn run_counts(db: &Db, id: &str) -> Result<(i64, i64), DbError> {
-    match db.query_one(COUNT_RUN_RESULTS, vec![db::text(id)]).await? {
-        Some(r) => Ok((r.int(0)?, r.int(1)?)),
-        None => Ok((0, 0)),
-    }
-}
-
-/// Moves a running run's cursor from `from` to `to` (finishing it if `finished`);
-/// false when another request moved it first.
+/// Moves a running run's cursor from `from` to `to` (finishing it if `finished`) and
+/// adds the chunk's `(results, failed)` to its counts; false when another request
+/// moved it first (then the counts are that request's to add: each range of unit
+/// codes is counted once, by the request that moved the cursor over it).
 pub async fn advance_run(
     db: &Db,
     id: &str,
-    from: &str,
-    to: &str,
+    (from, to): (&str, &str),
     finished: bool,
+    (results, failed): (i64, i64),
     now: OffsetDateTime,
 ) -> Result<bool, DbError> {
     let at = unix_ms(now);
@@ -456,6 +453,8 @@ pub async fn advance_run(
         db::text(if finished { RUN_FINISHED } else { RUN_RUNNING }),
         db::int(at),
         db::opt_int(finished.then_some(at)),
+        db::int(results),
+        db::int(failed),
         db::text(id),
         db::text(from),
     ];

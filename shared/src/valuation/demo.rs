@@ -35,6 +35,11 @@ pub enum DemoScale {
     Small,
     /// The size of Luoyang's register: 621,400 dwellings.
     Full,
+    /// Ten times Luoyang's register, 6,214,000 dwellings: a province's worth, for
+    /// measuring how the cost of the work grows (the first 621,400 are [`Full`]'s).
+    ///
+    /// [`Full`]: DemoScale::Full
+    Tenfold,
 }
 
 impl DemoScale {
@@ -43,6 +48,7 @@ impl DemoScale {
         match self {
             DemoScale::Small => 5_000,
             DemoScale::Full => 621_400,
+            DemoScale::Tenfold => 6_214_000,
         }
     }
 }
@@ -483,6 +489,21 @@ mod tests {
         assert_eq!(full.chunk(0, 5_000).dwellings, all);
         assert_eq!(full.chunk_count(10_000), 63);
         assert_eq!(full.chunk(62, 10_000).dwellings.len(), 1_400);
+        // Ten times larger, and the full register is its beginning.
+        let tenfold = DemoRegister::new(11, DemoScale::Tenfold);
+        assert_eq!(tenfold.chunk_count(4_780), 1_300);
+        assert_eq!(
+            tenfold.chunk(129, 4_780).dwellings,
+            full.chunk(129, 4_780).dwellings
+        );
+        let last = tenfold.chunk(1_299, 4_780);
+        assert_eq!(last.dwellings.len(), 4_780);
+        let codes: HashSet<_> = last.dwellings.iter().map(|d| *d.unit_code()).collect();
+        assert_eq!(
+            codes.len(),
+            4_780,
+            "unit codes stay unique at ten times the size"
+        );
     }
     use crate::valuation::{BasePrices, CoefficientTable, DwellingDto, assess};
     use std::collections::HashSet;

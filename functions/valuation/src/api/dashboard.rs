@@ -141,8 +141,7 @@ pub async fn jobs(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
         .map_err(internal)?
     {
         if let Some(run) = store::run(db, &id).await.map_err(internal)? {
-            let (processed, failed) = store::run_counts(db, &id).await.map_err(internal)?;
-            runs.push(RunView::of(&run, processed, failed, None));
+            runs.push(RunView::of(&run, None));
         }
     }
     let mut imports = Vec::new();

@@ -5,9 +5,12 @@
 //!
 //! `?scale=full&chunk=N[&size=S]` loads chunk N (S dwellings, default and at most
 //! [`FULL_CHUNK`]) of the full Luoyang-scale register (621,400 dwellings, for
-//! benchmarks) with its communities' base prices and the table. Each chunk fits one
-//! request and is idempotent; a driver calls chunk 0, 1, … following `next`. The
-//! small register is the first 5,000 dwellings of the full one, so both mix safely.
+//! benchmarks) with its communities' base prices and the table; `?scale=tenfold`
+//! the same of a register ten times that size (6,214,000, for growth measurements).
+//! Each chunk fits one request and is idempotent; a driver calls chunk 0, 1, …
+//! following `next`. Each register begins with the smaller ones (the small register is
+//! the first 5,000 dwellings of the full one, the full one the first 621,400 of the
+//! tenfold one), so they mix safely.
 
 use super::dto::{DemoChunkView, DemoDataView};
 use super::error::ValuationError;
@@ -32,22 +35,31 @@ pub const DEMO_BATCH: usize = 500;
 /// Dwellings per chunk of the full register: one request's worth.
 pub const FULL_CHUNK: usize = 5_000;
 
-/// The scale asked for: `None` for the small register, `Some((chunk, size))` for a
-/// chunk of the full one.
-fn full_chunk(query: Option<&str>) -> Result<Option<(usize, usize)>, ValuationError> {
-    match query_param(query, "scale") {
+/// A chunk of a large register: its scale, the chunk and the chunk size.
+struct ChunkOf {
+    scale: DemoScale,
+    name: &'static str,
+    chunk: usize,
+    size: usize,
+}
+
+/// The scale asked for: `None` for the small register, else a chunk of the full one
+/// (Luoyang's size) or of the tenfold one (for growth measurements).
+fn large_chunk(query: Option<&str>) -> Result<Option<ChunkOf>, ValuationError> {
+    let (scale, name) = match query_param(query, "scale") {
         None | Some("small") => return Ok(None),
-        Some("full") => {}
+        Some("full") => (DemoScale::Full, "full"),
+        Some("tenfold") => (DemoScale::Tenfold, "tenfold"),
         Some(_) => {
             return Err(ValuationError::InvalidParameter {
                 field: "scale",
-                expected_en: "small or full",
-                expected_zh: "small或full",
+                expected_en: "small, full or tenfold",
+                expected_zh: "small、full或tenfold",
             });
         }
-    }
+    };
     let size = count(query, "size", FULL_CHUNK, FULL_CHUNK)?;
-    let chunks = DemoRegister::new(DEMO_SEED, DemoScale::Full).chunk_count(size);
+    let chunks = DemoRegister::new(DEMO_SEED, scale).chunk_count(size);
     let chunk = query_param(query, "chunk")
         .unwrap_or("0")
         .parse()
@@ -58,7 +70,12 @@ fn full_chunk(query: Option<&str>) -> Result<Option<(usize, usize)>, ValuationEr
             expected_en: "a chunk number from 0 below the chunk count",
             expected_zh: "从0起、小于分块数的整数",
         })?;
-    Ok(Some((chunk, size)))
+    Ok(Some(ChunkOf {
+        scale,
+        name,
+        chunk,
+        size,
+    }))
 }
 
 /// What `POST /demo-data` answers: the small register's summary, or a chunk's.
@@ -77,17 +94,17 @@ pub const LOAD_DOC: Operation = Operation {
     params: &[
         Param::query(
             "scale",
-            "`small` (default) or `full`. 规模。",
+            "`small` (default), `full` (Luoyang's 621,400 dwellings) or `tenfold` (6,214,000). 规模。",
             schema::<DemoScaleParam>,
         ),
         Param::query(
             "chunk",
-            "With `scale=full`: the chunk, from 0. 分块序号。",
+            "With `scale=full` or `tenfold`: the chunk, from 0. 分块序号。",
             schema::<u32>,
         ),
         Param::query(
             "size",
-            "With `scale=full`: dwellings per chunk (1-5000). 每块户数。",
+            "With `scale=full` or `tenfold`: dwellings per chunk (1-5000). 每块户数。",
             schema::<u32>,
         ),
     ],
@@ -110,13 +127,14 @@ pub const LOAD_DOC: Operation = Operation {
 enum DemoScaleParam {
     Small,
     Full,
+    Tenfold,
 }
 
 /// Loads the demo data if the register is empty.
 pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer, Failure> {
     let caller = guard::agency(ctx, db, req.headers(), SCOPE_IMPORT).await?;
-    if let Some((chunk, size)) = full_chunk(req.uri().query())? {
-        return load_full_chunk(ctx, db, &caller, chunk, size).await;
+    if let Some(of) = large_chunk(req.uri().query())? {
+        return load_large_chunk(ctx, db, &caller, of).await;
     }
     let table = CoefficientTable::luoyang_illustrative();
     let existing = store::count_dwellings(db)
@@ -202,15 +220,20 @@ pub async fn load(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
     ))
 }
 
-/// Loads one chunk of the full register (idempotent: existing rows are skipped).
-async fn load_full_chunk(
+/// Loads one chunk of a large register (idempotent: existing rows are skipped).
+async fn load_large_chunk(
     ctx: &RequestContext,
     db: &Db,
     caller: &yingshang_core::security::Principal,
-    chunk: usize,
-    size: usize,
+    of: ChunkOf,
 ) -> Result<Answer, Failure> {
-    let register = DemoRegister::new(DEMO_SEED, DemoScale::Full);
+    let ChunkOf {
+        scale,
+        name,
+        chunk,
+        size,
+    } = of;
+    let register = DemoRegister::new(DEMO_SEED, scale);
     let chunks = register.chunk_count(size);
     let part = register.chunk(chunk, size);
     let table = CoefficientTable::luoyang_illustrative();
@@ -235,7 +258,7 @@ async fn load_full_chunk(
     .await?;
     if dwellings_inserted > 0 {
         let after = serde_json::json!({
-            "seed": DEMO_SEED, "scale": "full", "chunk": chunk, "size": size,
+            "seed": DEMO_SEED, "scale": name, "chunk": chunk, "size": size,
             "dwellings": dwellings_inserted, "base_prices": base_prices_inserted,
         });
         let entry = AuditEntry::new(
@@ -255,7 +278,7 @@ async fn load_full_chunk(
         .map_err(|e| ctx.internal("counting dwellings", e))?;
     let next = (chunk + 1 < chunks).then(|| {
         format!(
-            "{BASE_PATH}/demo-data?scale=full&chunk={}&size={size}",
+            "{BASE_PATH}/demo-data?scale={name}&chunk={}&size={size}",
             chunk + 1
         )
     });
@@ -263,7 +286,7 @@ async fn load_full_chunk(
         ctx,
         200,
         &DemoChunkView {
-            scale: "full",
+            scale: name,
             chunk,
             size,
             chunks,

@@ -148,10 +148,11 @@ pub struct DemoDataView {
     pub table_version: String,
 }
 
-/// `POST /api/valuation/demo-data?scale=full&chunk=N`: one chunk of the full register.
+/// `POST /api/valuation/demo-data?scale=full&chunk=N` (or `tenfold`): one chunk of a
+/// large register.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DemoChunkView {
-    /// Always `full`.
+    /// `full` or `tenfold`.
     pub scale: &'static str,
     /// The chunk loaded (0-based).
     pub chunk: usize,
@@ -220,7 +221,8 @@ pub struct RunView {
 
 impl RunView {
     /// The view of a stored run with its result counts.
-    pub fn of(r: &RunRecord, processed: i64, failed: i64, processed_now: Option<usize>) -> RunView {
+    pub fn of(r: &RunRecord, processed_now: Option<usize>) -> RunView {
+        let (processed, failed) = (r.processed, r.failed);
         RunView {
             id: r.id.clone(),
             city_code: r.city_code.clone(),

@@ -1,7 +1,7 @@
 //! Re-assessment of a whole city after new base prices: a run is created, then
 //! processed chunk by chunk (keyset on unit code, so each call is short and bounded),
 //! results upserted into `assessments`. Processing a chunk twice gives the same rows;
-//! a finished run stays finished; progress is counted from the result rows.
+//! a finished run stays finished; progress is counted by the request that moves the run's cursor over a chunk.
 
 use super::SCOPE_IMPORT;
 use super::dto::{CreateRunRequest, RunView, parse_date};
@@ -34,18 +34,6 @@ pub const MAX_CHUNK: i64 = 10_000;
 async fn agency(ctx: &RequestContext, db: &Db, req: &Request) -> Result<Principal, Failure> {
     let caller = guard::agency(ctx, db, req.headers(), SCOPE_IMPORT).await?;
     Ok(caller)
-}
-
-async fn view(
-    ctx: &RequestContext,
-    db: &Db,
-    run: &RunRecord,
-    processed_now: Option<usize>,
-) -> Result<RunView, Failure> {
-    let (processed, failed) = store::run_counts(db, &run.id)
-        .await
-        .map_err(|e| ctx.internal("counting run results", e))?;
-    Ok(RunView::of(run, processed, failed, processed_now))
 }
 
 async fn load_run(ctx: &RequestContext, db: &Db, id: &str) -> Result<RunRecord, Failure> {
@@ -212,6 +200,8 @@ async fn create_run(
         created_at: now,
         updated_at: now,
         finished_at: None,
+        processed: 0,
+        failed: 0,
     };
     let after = serde_json::json!({
         "id": run.id, "city_code": run.city_code, "assessed_on": run.assessed_on,
@@ -225,7 +215,7 @@ async fn create_run(
         None,
         Some(&after),
     );
-    let answer = json(ctx, 201, &RunView::of(&run, 0, 0, None));
+    let answer = json(ctx, 201, &RunView::of(&run, None));
     tx::in_transaction(ctx, db, "creating a run", async |db: &Db| {
         store::insert_run(db, &run).await?;
         yingshang_kit::audit::record(ctx, db, &entry).await?;
@@ -247,7 +237,7 @@ pub async fn show(
 ) -> Result<Answer, Failure> {
     agency(ctx, db, &req).await?;
     let run = load_run(ctx, db, id).await?;
-    Ok(json(ctx, 200, &view(ctx, db, &run, None).await?))
+    Ok(json(ctx, 200, &RunView::of(&run, None)))
 }
 
 /// `POST /reassessments/{id}/next?limit=N`: processes the next chunk of a run.
@@ -262,7 +252,7 @@ pub async fn next(
         .map_err(ValuationError::from)?;
     let run = load_run(ctx, db, id).await?;
     if run.status == RUN_FINISHED {
-        return Ok(json(ctx, 200, &view(ctx, db, &run, Some(0)).await?));
+        return Ok(json(ctx, 200, &RunView::of(&run, Some(0))));
     }
     let on = parse_date("assessed_on", &run.assessed_on)
         .map_err(|e| ctx.internal("reading a run's date", format!("{e:?}")))?;
@@ -279,6 +269,7 @@ pub async fn next(
         .map_err(|e| ctx.internal("loading a chunk's base prices", e))?;
     let prices = BasePrices::new(prices).map_err(|e| ctx.internal("indexing base prices", e))?;
     let results = assess_many(&dwellings, &prices, &table, on);
+    let failed = results.iter().filter(|r| r.is_err()).count() as i64;
     let finished = (dwellings.len() as i64) < limit;
     let to = dwellings
         .last()
@@ -293,14 +284,11 @@ pub async fn next(
                 .await?;
             // Another request may have moved the cursor already: the rows written are the
             // same, so the work stands either way.
-            Ok(store::advance_run(db, &run.id, after, &to, finished, now).await?)
+            let counts = (dwellings.len() as i64, failed);
+            Ok(store::advance_run(db, &run.id, (after, &to), finished, counts, now).await?)
         },
     )
     .await?;
     let run = load_run(ctx, db, id).await?;
-    Ok(json(
-        ctx,
-        200,
-        &view(ctx, db, &run, Some(dwellings.len())).await?,
-    ))
+    Ok(json(ctx, 200, &RunView::of(&run, Some(dwellings.len()))))
 }

@@ -117,13 +117,18 @@ async fn city_reassessment_runs_in_chunks_to_completion_and_reruns_safely() {
         (price, total)
     );
 
-    // Processing the first chunk again (the cursor wound back) leaves the same rows.
+    // Processing the first chunk again (the run wound back to its start, cursor and
+    // counts together, as a restored copy of the row would be) leaves the same rows
+    // and counts the chunk once.
     let db = default_db(&v.app).await;
-    sqlx::query("UPDATE reassessment_runs SET last_unit = '', status = 'running' WHERE id = $1")
-        .bind(&id)
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE reassessment_runs SET last_unit = '', status = 'running', processed = 0, \
+         failed = 0 WHERE id = $1",
+    )
+    .bind(&id)
+    .execute(&db)
+    .await
+    .unwrap();
     let (status, p) = body(
         post(&format!("{runs}/{id}/next?limit=2000"))
             .send()
@@ -133,7 +138,7 @@ async fn city_reassessment_runs_in_chunks_to_completion_and_reruns_safely() {
     .await;
     assert_eq!(
         (status.as_u16(), p["processed"].as_i64()),
-        (200, Some(5000))
+        (200, Some(2000))
     );
     assert_eq!(result_rows(&v, &id).await, rows);
 
@@ -150,4 +155,70 @@ async fn city_reassessment_runs_in_chunks_to_completion_and_reruns_safely() {
         (404, Some("VAL_RUN_NOT_FOUND"))
     );
     v.app.shutdown().await;
+}
+
+#[tokio::test]
+async fn racing_chunk_calls_count_every_dwelling_once() {
+    let v = start().await;
+    v.load_demo().await;
+    let importer = v.agency_key(3, "valuation:import").await;
+    let (status, run) = body(
+        v.post("/api/valuation/reassessments")
+            .header("x-api-key", &importer)
+            .json(&json!({"city_code": "410300", "assessed_on": "2025-06-30"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{run}");
+    let next = format!(
+        "/api/valuation/reassessments/{}/next",
+        run["id"].as_str().unwrap()
+    );
+    // Three callers at once with different chunk sizes, until the run is finished:
+    // calls that lose the race for the cursor write the same rows and count nothing.
+    let caller = |limit: u32| {
+        let (v, importer, next) = (&v, &importer, &next);
+        async move {
+            loop {
+                let (status, p) = body(
+                    v.post(&format!("{next}?limit={limit}"))
+                        .header("x-api-key", importer)
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await;
+                assert_eq!(status, 200, "{p}");
+                if p["status"] == "finished" {
+                    return p;
+                }
+            }
+        }
+    };
+    let (a, b, c) = tokio::join!(caller(700), caller(300), caller(1100));
+    for p in [&a, &b, &c] {
+        assert!(p["processed"].as_i64().unwrap() <= 5000, "{p}");
+    }
+    let (_, done) = body(
+        v.get(&format!(
+            "/api/valuation/reassessments/{}",
+            run["id"].as_str().unwrap()
+        ))
+        .header("x-api-key", &importer)
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (done["processed"].as_i64(), done["failed"].as_i64()),
+        (Some(5000), Some(0)),
+        "{done}"
+    );
+    assert_eq!(
+        result_rows(&v, run["id"].as_str().unwrap()).await.len(),
+        5000
+    );
 }
