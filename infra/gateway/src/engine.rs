@@ -30,6 +30,9 @@ pub struct EngineSettings {
     pub cache_dir: Option<std::path::PathBuf>,
 }
 
+/// The environment variable that turns on the perf map of guest functions.
+pub const PERFMAP_ENV: &str = "YINGSHANG_PERFMAP";
+
 /// Builds the engine: component model with async, epoch interruption, and the
 /// pooling allocator sized for `max_instances`.
 pub fn build_engine(settings: &EngineSettings) -> anyhow::Result<Engine> {
@@ -49,6 +52,11 @@ pub fn build_engine(settings: &EngineSettings) -> anyhow::Result<Engine> {
     pool.max_tables_per_component(8);
     pool.total_stacks(instances);
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    // `YINGSHANG_PERFMAP=1`: name the guest's compiled functions for `perf` (it reads
+    // /tmp/perf-<pid>.map), so that a profile shows which guest code the time is in.
+    if std::env::var_os(PERFMAP_ENV).is_some_and(|v| v == "1") {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     if let Some(dir) = &settings.cache_dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("while creating {}", dir.display()))?;

@@ -171,9 +171,14 @@ fn connect(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Persistent in the file; a no-op once set.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    // temp_store in memory: the statement journal that each multi-row upsert inside a
+    // transaction keeps is then not a temporary file. A 16 MiB page cache (2 MiB by
+    // default): a large write transaction (a re-assessment chunk writes ~11 MB) spills
+    // dirty pages to the WAL before it commits once the cache is full.
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; \
-         PRAGMA journal_size_limit = 67108864;",
+         PRAGMA journal_size_limit = 67108864; PRAGMA temp_store = MEMORY; \
+         PRAGMA cache_size = -16384;",
     )?;
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
     conn.busy_timeout(Duration::ZERO)?;

@@ -182,53 +182,76 @@ impl AssessError {
 }
 
 /// A 512-bit unsigned integer, little-endian limbs: just enough for the exact product.
-struct Wide([u64; 8]);
+/// Only the limbs in use (`used`) are touched: a dwelling's product needs about three
+/// of the eight, and this arithmetic was a sixth of a city's re-assessment.
+struct Wide {
+    limbs: [u64; 8],
+    used: usize,
+}
 
 impl Wide {
     fn from_u64(v: u64) -> Wide {
-        let mut w = Wide([0; 8]);
-        w.0[0] = v;
-        w
+        let mut limbs = [0; 8];
+        limbs[0] = v;
+        Wide { limbs, used: 1 }
+    }
+
+    /// Appends a carry out of the top limb; false if there is no room.
+    fn push(&mut self, carry: u64) -> bool {
+        if carry == 0 {
+            return true;
+        }
+        if self.used == self.limbs.len() {
+            return false;
+        }
+        self.limbs[self.used] = carry;
+        self.used += 1;
+        true
     }
 
     /// `self *= m`; false on overflow.
     fn mul_small(&mut self, m: u64) -> bool {
         let mut carry: u128 = 0;
-        for limb in &mut self.0 {
+        for limb in &mut self.limbs[..self.used] {
             let p = u128::from(*limb) * u128::from(m) + carry;
             *limb = p as u64;
             carry = p >> 64;
         }
-        carry == 0
+        self.push(carry as u64)
     }
 
     /// `self += other`; false on overflow.
     fn add(&mut self, other: &Wide) -> bool {
+        let used = self.used.max(other.used);
         let mut carry = false;
-        for (a, b) in self.0.iter_mut().zip(other.0) {
+        for (a, b) in self.limbs[..used].iter_mut().zip(other.limbs) {
             let (s1, c1) = a.overflowing_add(b);
             let (s2, c2) = s1.overflowing_add(u64::from(carry));
             *a = s2;
             carry = c1 || c2;
         }
-        !carry
+        self.used = used;
+        self.push(u64::from(carry))
     }
 
     /// `self = floor(self / d)`, `d > 0`.
     fn div_small(&mut self, d: u64) {
         let mut rem: u128 = 0;
-        for limb in self.0.iter_mut().rev() {
+        for limb in self.limbs[..self.used].iter_mut().rev() {
             let cur = (rem << 64) | u128::from(*limb);
             *limb = (cur / u128::from(d)) as u64;
             rem = cur % u128::from(d);
         }
+        while self.used > 1 && self.limbs[self.used - 1] == 0 {
+            self.used -= 1;
+        }
     }
 
     fn to_i64(&self) -> Option<i64> {
-        if self.0[1..].iter().any(|&l| l != 0) {
+        if self.used > 1 {
             return None;
         }
-        i64::try_from(self.0[0]).ok()
+        i64::try_from(self.limbs[0]).ok()
     }
 }
 
@@ -249,8 +272,14 @@ pub fn round_product(base: Fen, coefficients: &[Rate]) -> Option<i64> {
         return None;
     }
     n.div_small(2);
-    for _ in coefficients {
-        n.div_small(Rate::ONE_PPM as u64);
+    const _: () = assert!(Rate::ONE_PPM == 1_000_000, "the division below assumes ppm");
+    // Dividing by 10^6 k times, three at a time (floor(floor(x / a) / b) is
+    // floor(x / ab)): 10^18 still fits one limb.
+    let mut digits = 6 * coefficients.len() as u32;
+    while digits > 0 {
+        let step = digits.min(18);
+        n.div_small(10_u64.pow(step));
+        digits -= step;
     }
     n.to_i64()
 }

@@ -172,6 +172,83 @@ fn the_product_is_exact_and_rounded_once() {
     assert_eq!(round_product(Fen(-1), &r(&[1_000_000])), None);
 }
 
+/// The product as first written: every limb of eight, one division by 10^6 per
+/// coefficient. The oracle for the faster one.
+fn reference_round_product(base: i64, ppm: &[i64]) -> Option<i64> {
+    fn mul(w: &mut [u64; 8], m: u64) -> bool {
+        let mut carry: u128 = 0;
+        for limb in w.iter_mut() {
+            let p = u128::from(*limb) * u128::from(m) + carry;
+            *limb = p as u64;
+            carry = p >> 64;
+        }
+        carry == 0
+    }
+    fn div(w: &mut [u64; 8], d: u64) {
+        let mut rem: u128 = 0;
+        for limb in w.iter_mut().rev() {
+            let cur = (rem << 64) | u128::from(*limb);
+            *limb = (cur / u128::from(d)) as u64;
+            rem = cur % u128::from(d);
+        }
+    }
+    let (mut n, mut d) = ([0_u64; 8], [0_u64; 8]);
+    n[0] = u64::try_from(base).ok()?;
+    d[0] = 1;
+    for &c in ppm {
+        if !mul(&mut n, u64::try_from(c).ok()?) || !mul(&mut d, 1_000_000) {
+            return None;
+        }
+    }
+    if !mul(&mut n, 2) {
+        return None;
+    }
+    let mut carry = false;
+    for (a, b) in n.iter_mut().zip(d) {
+        let (s1, c1) = a.overflowing_add(b);
+        let (s2, c2) = s1.overflowing_add(u64::from(carry));
+        *a = s2;
+        carry = c1 || c2;
+    }
+    if carry {
+        return None;
+    }
+    div(&mut n, 2);
+    for _ in ppm {
+        div(&mut n, 1_000_000);
+    }
+    if n[1..].iter().any(|&l| l != 0) {
+        return None;
+    }
+    i64::try_from(n[0]).ok()
+}
+
+#[test]
+fn the_product_agrees_with_the_plain_long_arithmetic() {
+    let mut rng = crate::valuation::demo::SplitMix64::new(2026);
+    for case in 0..20_000 {
+        let k = rng.below(17) as usize;
+        let base = match case % 4 {
+            0 => rng.between(0, 10),
+            1 => rng.between(0, MAX_BASE_PRICE_FEN),
+            _ => rng.between(100_000, 5_000_000),
+        };
+        let ppm: Vec<i64> = (0..k)
+            .map(|_| match rng.below(5) {
+                0 => rng.between(0, MAX_COEFFICIENT_PPM),
+                1 => 500_000,
+                _ => rng.between(800_000, 1_200_000),
+            })
+            .collect();
+        let rates: Vec<Rate> = ppm.iter().map(|&p| Rate::from_ppm(p)).collect();
+        assert_eq!(
+            round_product(Fen(base), &rates),
+            reference_round_product(base, &ppm),
+            "base {base}, ppm {ppm:?}"
+        );
+    }
+}
+
 #[test]
 fn refuses_what_it_cannot_assess() {
     let t = CoefficientTable::luoyang_illustrative();

@@ -201,3 +201,14 @@ fn every_categorical_key_has_a_chinese_label_and_numbers_have_none() {
     }
     assert_eq!(Dimension::Orientation.value_label_zh("south"), Some("南"));
 }
+
+#[test]
+fn dimension_keys_are_their_serde_names() {
+    // Stored factors write the key by hand where serde wrote the name (valuation store).
+    for d in Dimension::ALL {
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            format!("\"{}\"", d.key())
+        );
+    }
+}

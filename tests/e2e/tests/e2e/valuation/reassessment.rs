@@ -116,6 +116,17 @@ async fn city_reassessment_runs_in_chunks_to_completion_and_reruns_safely() {
         (a["unit_price_fen"].as_i64(), a["total_value_fen"].as_i64()),
         (price, total)
     );
+    // The stored factors are the lookup's, in the text serde writes (keys sorted).
+    let expected: Vec<Value> = a["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| json!({"coefficient_ppm": f["coefficient_ppm"], "dimension": f["dimension"], "value": f["value"]}))
+        .collect();
+    assert_eq!(
+        factors.as_deref(),
+        Some(serde_json::to_string(&expected).unwrap().as_str())
+    );
 
     // Processing the first chunk again (the run wound back to its start, cursor and
     // counts together, as a restored copy of the row would be) leaves the same rows
