@@ -1,7 +1,9 @@
-//! Re-assessment of a whole city after new base prices: a run is created, then
-//! processed chunk by chunk (keyset on unit code, so each call is short and bounded),
-//! results upserted into `assessments`. Processing a chunk twice gives the same rows;
-//! a finished run stays finished; progress is counted by the request that moves the run's cursor over a chunk.
+//! Re-assessment of a whole city (or one district) after new base prices: a run is
+//! created, then processed chunk by chunk (keyset on unit code, so each call is short
+//! and bounded), results upserted into `assessments`. Processing a chunk twice gives
+//! the same rows; a finished run stays finished; progress is counted by the request
+//! that moves the run's cursor over a chunk. Runs of different districts cover
+//! disjoint dwellings, so a driver may process them side by side (one per core).
 
 use super::SCOPE_IMPORT;
 use super::dto::{CreateRunRequest, RunView, parse_date};

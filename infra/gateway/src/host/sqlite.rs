@@ -302,7 +302,7 @@ async fn run(
             && !own_in_transaction
         {
             if gate.conn.is_none() {
-                gate.conn = Some(file.connect().await.map_err(io)?);
+                gate.conn = Some(file.connect_writer().await.map_err(io)?);
             }
             s.on_writer = true;
         }
