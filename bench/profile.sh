@@ -157,7 +157,7 @@ esac
 
 echo "## Profile: $WHAT ($(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) vCPU, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
-echo "Gateway CPU: $CPU_S s for $UNITS ${UNIT}s = $(awk -v c="$CPU_S" -v n="$UNITS" 'BEGIN { printf "%.1f", n > 0 ? c * 1e6 / n : 0 }') µs per $UNIT."
+echo "Gateway CPU: $CPU_S s for $UNITS ${UNIT}s = $(awk -v c="$CPU_S" -v n="$UNITS" 'BEGIN { printf "%.1f", (n > 0 ? c * 1e6 / n : 0) }') µs per $UNIT."
 echo
 echo "Share by binary (JIT = the guest's compiled code):"
 echo
