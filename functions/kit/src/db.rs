@@ -217,6 +217,24 @@ pub fn opt_int(n: Option<i64>) -> Value {
     n.map_or(Value::Null, Value::Integer)
 }
 
+/// The `VALUES` list of a multi-row insert: `rows` tuples, each `$1`…`$shared`
+/// (parameters every row shares) then its own `per_row`, numbered after the shared
+/// ones and the rows before it — `($1, $2, $3), ($1, $4, $5)` for 1 shared and 2 per
+/// row. Every number first appears in order: SQLite numbers `$N` by first appearance
+/// and Spin binds parameters by position, so out-of-order numbers would bind the
+/// wrong values there.
+pub fn values_rows(shared: usize, per_row: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(rows * (shared + per_row) * 6);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        let own = shared + row * per_row + 1..=shared + (row + 1) * per_row;
+        let numbers: Vec<String> = (1..=shared).chain(own).map(|n| format!("${n}")).collect();
+        sql.push_str(&numbers.join(", "));
+        sql.push(')');
+    }
+    sql
+}
+
 enum Conn {
     Sqlite(Connection),
     Postgres(pg::Connection),

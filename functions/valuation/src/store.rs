@@ -465,25 +465,12 @@ pub async fn advance_run(
 }
 
 /// The upsert statement for `rows` results: row `r` (from 0) is
-/// `($1, $2, $3, $4, $p+1 … $p+9)` with `p = 4 + 9r`.
+/// `($1, $2, $3, $4, $p+1 … $p+9)` with `p = 4 + 9r` (see [`db::values_rows`]).
 fn upsert_assessments_sql(rows: usize) -> String {
-    let mut sql = String::with_capacity(
-        UPSERT_ASSESSMENTS_HEAD.len() + UPSERT_ASSESSMENTS_TAIL.len() + rows * 64,
-    );
-    sql.push_str(UPSERT_ASSESSMENTS_HEAD);
-    for row in 0..rows {
-        let p = |k: usize| format!("${}", SHARED_PARAMS + row * ROW_PARAMS + k);
-        let values: Vec<String> = ["$1", "$2", "$3", "$4"]
-            .map(str::to_owned)
-            .into_iter()
-            .chain((1..=ROW_PARAMS).map(p))
-            .collect();
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        sql.push_str(&values.join(", "));
-        sql.push(')');
-    }
-    sql.push_str(UPSERT_ASSESSMENTS_TAIL);
-    sql
+    format!(
+        "{UPSERT_ASSESSMENTS_HEAD}{}{UPSERT_ASSESSMENTS_TAIL}",
+        db::values_rows(SHARED_PARAMS, ROW_PARAMS, rows)
+    )
 }
 
 /// Appends the [`ROW_PARAMS`] parameters of one result.

@@ -243,7 +243,7 @@ impl SqliteFile {
     /// cache (2 MiB by default), since a large write transaction (a re-assessment
     /// chunk writes ~11 MB) spills dirty pages to the WAL before it commits once the
     /// cache is full. Only the writer's: every reader with that cache took the
-    /// gateway from ~200 to ~380 MiB under lookups.
+    /// gateway from ~200 to 380–550 MiB under lookups.
     pub async fn connect_writer(&self) -> anyhow::Result<rusqlite::Connection> {
         let conn = self.connect().await?;
         conn.execute_batch("PRAGMA cache_size = -16384;")?;

@@ -320,23 +320,12 @@ pub async fn insert_readings(
     Ok(())
 }
 
-/// The insert of `rows` readings: `$1`…`$13` for the first, `$14`… for the next, each
-/// number first appearing in order (SQLite numbers `$N` by first appearance and Spin
-/// binds by position).
+/// The insert of `rows` readings (see [`db::values_rows`]).
 fn insert_readings_sql(rows: usize) -> String {
-    let mut sql = String::with_capacity(INSERT_READINGS_HEAD.len() + rows * 80 + 40);
-    sql.push_str(INSERT_READINGS_HEAD);
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        let first = row * READING_PARAMS + 1;
-        let values: Vec<String> = (first..first + READING_PARAMS)
-            .map(|n| format!("${n}"))
-            .collect();
-        sql.push_str(&values.join(", "));
-        sql.push(')');
-    }
-    sql.push_str(" ON CONFLICT (meter_id, seq) DO NOTHING");
-    sql
+    format!(
+        "{INSERT_READINGS_HEAD}{} ON CONFLICT (meter_id, seq) DO NOTHING",
+        db::values_rows(0, READING_PARAMS, rows)
+    )
 }
 
 /// Stores an alarm for the operator (its `protection` column holds the alarm's code:

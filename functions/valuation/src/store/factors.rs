@@ -1,5 +1,6 @@
 //! The factors of an assessment as `assessments.factors` holds them.
 
+use std::fmt::Write;
 use yingshang_core::valuation::Factor;
 use yingshang_kit::db::{DbError, corrupt};
 
@@ -16,7 +17,8 @@ pub(crate) fn stored_factors(factors: &[Factor]) -> Result<String, DbError> {
             out.push(',');
         }
         out.push_str("{\"coefficient_ppm\":");
-        push_int(&mut out, f.coefficient.ppm());
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}", f.coefficient.ppm());
         out.push_str(",\"dimension\":\"");
         // The dimension's serde name (core test `dimension_keys_are_their_serde_names`).
         out.push_str(f.dimension.key());
@@ -37,23 +39,4 @@ pub(crate) fn stored_factors(factors: &[Factor]) -> Result<String, DbError> {
     }
     out.push(']');
     Ok(out)
-}
-
-/// Appends `n` in decimal.
-fn push_int(out: &mut String, n: i64) {
-    let mut digits = [0_u8; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        out.push('-');
-    }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
