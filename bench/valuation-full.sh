@@ -9,7 +9,8 @@
 #      following `next` (`POST /api/valuation/demo-data?scale=full&chunk=N`), timed;
 #   4. re-assesses every dwelling of Luoyang (410300) through the chunked, resumable
 #      re-assessment (`POST /reassessments`, then `POST /reassessments/{id}/next`
-#      until the run is finished, as the scheduler would), timed, RUNS times;
+#      until the run is finished, as the scheduler would; one driver process,
+#      bench/drive_reassessment.py), timed, RUNS times;
 #   5. lookups `GET /api/valuation/units/{code}` over LOOKUP_UNITS random unit codes of
 #      the register: (a) saturation with `wrk -t1 -c32 --latency`, (b) an open-loop
 #      fixed rate (RATE/s, latency from the intended send time) with bench/loadgen when
@@ -188,64 +189,27 @@ load_register() {
 }
 
 # ---------------------------------------------------------------- 2. re-assessment
+# One run for the city, driven by bench/drive_reassessment.py (one process, one
+# keep-alive connection: what is timed is the gateway's work, not a fork per call).
+# Prints `seconds processed failed calls`.
 reassess_by_city() {
-    local answer id status t0 calls=0 limit=${REASSESS_LIMIT:+?limit=$REASSESS_LIMIT}
-    [[ -z "$limit" ]] && limit="?limit=$MAX_LIMIT"
-    t0=$(now_ns)
-    answer=$(post /api/valuation/reassessments "{\"city_code\": \"$CITY\"}")
-    id=$(json_field id <<<"$answer")
-    status=$(json_field status <<<"$answer")
-    while [[ "$status" != finished ]]; do
-        answer=$(post "/api/valuation/reassessments/$id/next$limit")
-        status=$(json_field status <<<"$answer")
-        calls=$((calls + 1))
-    done
-    local secs
-    secs=$(secs_since "$t0")
-    local processed failed
-    processed=$(json_field processed <<<"$answer")
-    failed=$(json_field failed <<<"$answer")
-    log "  run $id: $processed processed ($failed failed) in $calls calls, $secs s"
-    echo "$secs $processed $failed $calls"
+    python3 "$ROOT/bench/drive_reassessment.py" "$BASE" "$KEY" "${REASSESS_LIMIT:-$MAX_LIMIT}" 1 "$CITY" |
+        awk '{print $1, $2, $3, $5}'
 }
 
 # The same dwellings as one run per district, WORKERS districts at a time (largest
 # first, each worker taking the next district as it finishes one): each run's chunks
 # are disjoint from the others', so two can be assessed on two cores at once while
 # the database takes their results one transaction at a time.
+# Prints `seconds processed failed runs`.
 reassess_by_districts() {
-    local limit=${REASSESS_LIMIT:-$MAX_LIMIT} t0 w
-    curl -fsS -H "authorization: Bearer $TOKEN" "$BASE/api/valuation/divisions" |
+    local districts
+    districts=$(curl -fsS -H "authorization: Bearer $TOKEN" "$BASE/api/valuation/divisions" |
         python3 -c 'import json, sys
-for d in sorted(json.load(sys.stdin)["divisions"], key=lambda d: -d["dwellings"]): print(d["division_code"])' \
-        >"$TMP/districts"
-    : >"$TMP/district-runs"
-    t0=$(now_ns)
-    local workers=()
-    for w in $(seq "$WORKERS"); do
-        (
-            local code id status answer
-            # Worker w takes the districts w, w + WORKERS, … of the list.
-            while read -r code; do
-                answer=$(post /api/valuation/reassessments "{\"city_code\": \"$code\"}")
-                id=$(json_field id <<<"$answer")
-                status=running
-                while [[ "$status" != finished ]]; do
-                    answer=$(post "/api/valuation/reassessments/$id/next?limit=$limit")
-                    status=$(json_field status <<<"$answer")
-                done
-                echo "$code $(json_field processed <<<"$answer") $(json_field failed <<<"$answer")" >>"$TMP/district-runs"
-            done < <(awk -v w="$w" -v n="$WORKERS" 'NR % n == w % n' "$TMP/districts")
-        ) &
-        workers+=($!)
-    done
-    wait "${workers[@]}"
-    local secs processed failed
-    secs=$(secs_since "$t0")
-    processed=$(awk '{s += $2} END {print s}' "$TMP/district-runs")
-    failed=$(awk '{s += $3} END {print s}' "$TMP/district-runs")
-    log "  $(wc -l <"$TMP/district-runs") district runs, $WORKERS at a time: $processed processed ($failed failed), $secs s"
-    echo "$secs $processed $failed $(wc -l <"$TMP/district-runs")"
+for d in sorted(json.load(sys.stdin)["divisions"], key=lambda d: -d["dwellings"]): print(d["division_code"])')
+    # shellcheck disable=SC2086 # one argument per district code
+    python3 "$ROOT/bench/drive_reassessment.py" "$BASE" "$KEY" "${REASSESS_LIMIT:-$MAX_LIMIT}" "$WORKERS" $districts |
+        awk '{print $1, $2, $3, $4}'
 }
 
 max_limit() {
@@ -269,6 +233,11 @@ reassess() {
     REASSESS_N=$(awk 'NR == 1 {print $2}' "$TMP/reassess")
     REASSESS_FAILED=$(awk 'NR == 1 {print $3}' "$TMP/reassess")
     REASSESS_CALLS=$(awk 'NR == 1 {print $4}' "$TMP/reassess")
+    # A run that skipped dwellings is not a fast run: stop rather than print a time.
+    if awk -v n="$DWELLINGS" '$2 != n {bad = 1} END {exit !bad}' "$TMP/reassess"; then
+        log "a re-assessment did not process all $DWELLINGS dwellings: $(paste -sd';' "$TMP/reassess")"
+        exit 1
+    fi
     DB_MIB_AFTER=$(du -cm "$STATE"/sqlite_db.db* | awk 'END {print $1}')
     PEAK_REASSESS=$(peak_mib)
 }
