@@ -15,7 +15,7 @@ use time::{Date, OffsetDateTime};
 use yingshang_core::money::Fen;
 use yingshang_core::valuation::{
     Area, AssessError, Assessment, BasePrice, BuildingId, CoefficientTable, CommunityId, Dwelling,
-    DwellingDto, TableData, UnitCode,
+    DwellingDto, TableData, UnitCode, unit_code_prefix_end,
 };
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::Value;
@@ -31,9 +31,13 @@ const SELECT_DWELLING_WITH_PRICES: &str = "SELECT d.unit_code, d.community_id, d
      b.community_id, b.building_id, b.effective_from, b.price_per_m2_fen \
      FROM dwellings d LEFT JOIN base_prices b ON b.community_id = d.community_id \
      WHERE d.unit_code = $1";
+/// A chunk of a run's dwellings. `$3` ends the prefix's range so that the last chunk
+/// of a district stops at the district's end instead of scanning the rest of the
+/// register for codes that cannot match.
 const SELECT_DWELLINGS_AFTER: &str = "SELECT unit_code, community_id, building_id, floor, total_storeys, \
      has_lift, orientation, layout, view_key, build_year, decoration, area_centi_m2, end_unit, structure \
-     FROM dwellings WHERE unit_code LIKE $1 AND unit_code > $2 ORDER BY unit_code LIMIT $3";
+     FROM dwellings WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code < $3 \
+     ORDER BY unit_code LIMIT $4";
 const INSERT_DWELLING: &str = "INSERT INTO dwellings (unit_code, division_code, community_id, building_id, \
      floor, total_storeys, has_lift, orientation, layout, view_key, build_year, decoration, area_centi_m2, \
      end_unit, structure, source, updated_at) \
@@ -44,7 +48,7 @@ const SELECT_BASE_PRICES_OF: &str = "SELECT community_id, building_id, effective
      FROM base_prices WHERE community_id = $1";
 const SELECT_BASE_PRICES_AFTER: &str = "SELECT community_id, building_id, effective_from, price_per_m2_fen \
      FROM base_prices WHERE community_id IN (SELECT community_id FROM dwellings \
-     WHERE unit_code LIKE $1 AND unit_code > $2 ORDER BY unit_code LIMIT $3)";
+     WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code < $3 ORDER BY unit_code LIMIT $4)";
 const INSERT_BASE_PRICE: &str = "INSERT INTO base_prices (community_id, building_id, effective_from, \
      price_per_m2_fen, source, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
 
@@ -228,6 +232,17 @@ pub async fn dwelling_with_prices(
     Ok(Some((dwelling, prices)))
 }
 
+/// The parameters of a chunk: `prefix%`, the cursor, the end of the prefix's range,
+/// the limit (in this order: SQLite numbers `$n` by where each first appears).
+fn chunk_params(prefix: &str, after: &str, limit: i64) -> Vec<Value> {
+    vec![
+        db::text(format!("{prefix}%")),
+        db::text(after),
+        db::text(unit_code_prefix_end(prefix)),
+        db::int(limit),
+    ]
+}
+
 /// Up to `limit` dwellings whose unit code starts with `prefix`, after `after`, in
 /// unit-code order (the keyset of a re-assessment run).
 pub async fn dwellings_after(
@@ -236,12 +251,10 @@ pub async fn dwellings_after(
     after: &str,
     limit: i64,
 ) -> Result<Vec<Dwelling>, DbError> {
-    let params = vec![
-        db::text(format!("{prefix}%")),
-        db::text(after),
-        db::int(limit),
-    ];
-    collect(db.query(SELECT_DWELLINGS_AFTER, params).await?, dwelling_of)
+    let rows = db
+        .query(SELECT_DWELLINGS_AFTER, chunk_params(prefix, after, limit))
+        .await?;
+    collect(rows, dwelling_of)
 }
 
 /// Every base price of the communities of the same chunk as [`dwellings_after`].
@@ -251,13 +264,9 @@ pub async fn base_prices_after(
     after: &str,
     limit: i64,
 ) -> Result<Vec<BasePrice>, DbError> {
-    let params = vec![
-        db::text(format!("{prefix}%")),
-        db::text(after),
-        db::int(limit),
-    ];
     collect(
-        db.query(SELECT_BASE_PRICES_AFTER, params).await?,
+        db.query(SELECT_BASE_PRICES_AFTER, chunk_params(prefix, after, limit))
+            .await?,
         base_price_of,
     )
 }

@@ -53,7 +53,10 @@ pub use dwelling::{
 };
 pub use ids::{Area, BuildingId, CommunityId, MAX_AREA_CENTI_M2, MAX_ID_LEN};
 pub use luoyang::LUOYANG_ILLUSTRATIVE_VERSION;
-pub use select::{CHINA_STANDARD_TIME, default_assessment_date, select_table, unit_code_prefix};
+pub use select::{
+    CHINA_STANDARD_TIME, default_assessment_date, select_table, unit_code_prefix,
+    unit_code_prefix_end,
+};
 pub use table::{
     CoefficientRow, CoefficientTable, Dimension, END_UNIT_KEYS, LIFT_KEYS, MAX_COEFFICIENT_PPM,
     MAX_DIMENSIONS, RowMatch, TableData, TableError, format_coefficient, parse_coefficient,

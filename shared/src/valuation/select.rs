@@ -44,6 +44,28 @@ pub fn unit_code_prefix(code: &str) -> &str {
     }
 }
 
+/// A text above every unit code that starts with `prefix` (digits, from
+/// [`unit_code_prefix`]) and below the next prefix's codes: the prefix plus one as a
+/// number of the same width (`"4109"` → `"4110"`), so that only digits are compared
+/// and any collation a database was set up with orders them the same. A prefix of
+/// nines, or one that is not digits, ends at `"A"`: unit codes begin with six
+/// digits, which sort below a letter everywhere.
+pub fn unit_code_prefix_end(prefix: &str) -> String {
+    let mut digits = prefix.as_bytes().to_vec();
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return "A".to_owned();
+    }
+    for d in digits.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return String::from_utf8_lossy(&digits).into_owned();
+        }
+    }
+    "A".to_owned()
+}
+
 impl CoefficientTable {
     /// The prefix shared by the unit codes of every dwelling the table covers
     /// ([`unit_code_prefix`] of its city code).
@@ -55,6 +77,20 @@ impl CoefficientTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_ends_where_the_next_prefix_begins() {
+        assert_eq!(unit_code_prefix_end("4103"), "4104");
+        assert_eq!(unit_code_prefix_end("410309"), "410310");
+        assert_eq!(unit_code_prefix_end("4199"), "4200");
+        assert_eq!(unit_code_prefix_end("9999"), "A");
+        assert_eq!(unit_code_prefix_end(""), "A");
+        assert_eq!(unit_code_prefix_end("41x"), "A");
+        // Every code under the prefix sorts below its end, the next district's not.
+        let end = unit_code_prefix_end("410309");
+        assert!("410309999999ZZ99999Z99999999" < end.as_str());
+        assert!("410310001001GB00001F00010101" >= end.as_str());
+    }
     use crate::valuation::TableData;
     use time::macros::{date, datetime};
 

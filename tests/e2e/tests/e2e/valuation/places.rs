@@ -10,7 +10,7 @@ const PLACES: &str = "/api/valuation";
 
 impl Valuation {
     /// `GET path` as a citizen: (status, body).
-    async fn citizen_get(&self, path: &str) -> (u16, Value) {
+    pub(super) async fn citizen_get(&self, path: &str) -> (u16, Value) {
         let (status, v) = body(
             self.get(&format!("{PLACES}{path}"))
                 .bearer_auth(citizen())

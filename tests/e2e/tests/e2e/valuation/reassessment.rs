@@ -233,3 +233,57 @@ async fn racing_chunk_calls_count_every_dwelling_once() {
         5000
     );
 }
+
+#[tokio::test]
+async fn district_runs_cover_their_own_dwellings_and_together_the_city() {
+    let v = start().await;
+    v.load_demo().await;
+    let importer = v.agency_key(3, "valuation:import").await;
+    let (status, d) = v.citizen_get("/divisions").await;
+    assert_eq!(status, 200, "{d}");
+    let divisions = d["divisions"].as_array().unwrap().clone();
+    assert!(divisions.len() > 1, "{d}");
+    // One run per district, in chunks that do not divide its size: each ends at its
+    // district's last dwelling (the next district's codes are not in its range) and
+    // stores exactly that district's dwellings.
+    let mut all = 0;
+    for division in &divisions {
+        let code = division["division_code"].as_str().unwrap();
+        let (status, run) = body(
+            v.post("/api/valuation/reassessments")
+                .header("x-api-key", &importer)
+                .json(&json!({"city_code": code, "assessed_on": "2025-06-30"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 201, "{run}");
+        let id = run["id"].as_str().unwrap().to_owned();
+        let mut p = run;
+        while p["status"] != "finished" {
+            let (status, next) = body(
+                v.post(&format!("/api/valuation/reassessments/{id}/next?limit=97"))
+                    .header("x-api-key", &importer)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(status, 200, "{next}");
+            p = next;
+        }
+        let dwellings = division["dwellings"].as_i64().unwrap();
+        assert_eq!(
+            (p["processed"].as_i64(), p["total"].as_i64()),
+            (Some(dwellings), Some(dwellings)),
+            "{code}: {p}"
+        );
+        let rows = result_rows(&v, &id).await;
+        assert_eq!(rows.len() as i64, dwellings, "{code}");
+        assert!(rows.iter().all(|r| r.0.starts_with(code)), "{code}");
+        all += rows.len();
+    }
+    assert_eq!(all, 5000);
+    v.app.shutdown().await;
+}
