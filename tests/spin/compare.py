@@ -51,7 +51,7 @@ VOLATILE = {
     "session_id", "case_id", "service_request_id", "trace_id", "matched_at", "since", "case", "next_cursor",
     "arrived_at", "started_at", "scanned_at", "expires_at", "scan", "left_at", "rated_at", "closes_at",
     "complaint_case", "next", "commitment", "ocid", "published_at", "publishedDate", "bid_deadline",
-    "registered_at",
+    "registered_at", "finished_at",
 }
 DEMO_UNIT = "410302001001GB00001F00010101"
 DEMO_ENTERPRISE = "91411502MA4000000H"  # in the tax demo enterprises
@@ -339,6 +339,29 @@ def main():
                 print(f"DIFF  {label}: {method} {path}")
                 for n, a in answers.items():
                     print(f"      {n}: {str(a)[:400]}")
+        # A district's re-assessment driven to its end, chunk by chunk, on each server
+        # (the run's id is each server's own): every answer along the way compared.
+        total += 1
+        trails = {}
+        for n, b in bases.items():
+            answer = call(b, "POST", "/api/valuation/reassessments", BOOTSTRAP,
+                          {"city_code": "410302", "assessed_on": "2025-06-30"})
+            trail = [comparable(*answer)]
+            run = json.loads(answer[2]) if answer[0] == 201 else {"status": "finished"}
+            while run.get("status") != "finished" and len(trail) < 100:
+                answer = call(b, "POST", f"/api/valuation/reassessments/{run['id']}/next?limit=100", BOOTSTRAP)
+                trail.append(comparable(*answer))
+                run = json.loads(answer[2]) if answer[0] == 200 else {"status": "finished"}
+            trails[n] = trail
+        if trails["spin"] == trails["gateway"]:
+            last = trails["spin"][-1][2]
+            print(f"same  200  valuation district run ({len(trails['spin'])} answers, "
+                  f"{last.get('processed')} of {last.get('total')} processed)")
+        else:
+            failures += 1
+            print("DIFF  valuation district run")
+            for n, t in trails.items():
+                print(f"      {n}: {str(t)[:600]}")
         print(f"{total - failures} of {total} answered identically ({work})")
     finally:
         for p in (spin, gw):
