@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Drives re-assessment runs to the end, as the gateway's scheduler would: one
+"""Drives re-assessment runs to the end, as an agency's scheduled job would: one
 process, one keep-alive HTTP connection per worker, `POST /reassessments` then
 `POST /reassessments/{id}/next?limit=N` until the run is finished.
 
