@@ -7,15 +7,17 @@ pub mod dashboard;
 mod factors;
 pub mod imports;
 pub mod places;
+pub mod runs;
 
 use factors::stored_factors;
+pub use runs::{RUN_FINISHED, RUN_RUNNING, RunRecord};
 
 use std::cell::RefCell;
 use time::{Date, OffsetDateTime};
 use yingshang_core::money::Fen;
 use yingshang_core::valuation::{
     Area, AssessError, Assessment, BasePrice, BuildingId, CoefficientTable, CommunityId, Dwelling,
-    DwellingDto, TableData, UnitCode, unit_code_prefix_end,
+    DwellingDto, TableData, UnitCode,
 };
 use yingshang_kit::clock::unix_ms;
 use yingshang_kit::db::Value;
@@ -31,12 +33,13 @@ const SELECT_DWELLING_WITH_PRICES: &str = "SELECT d.unit_code, d.community_id, d
      b.community_id, b.building_id, b.effective_from, b.price_per_m2_fen \
      FROM dwellings d LEFT JOIN base_prices b ON b.community_id = d.community_id \
      WHERE d.unit_code = $1";
-/// A chunk of a run's dwellings. `$3` ends the prefix's range so that the last chunk
-/// of a district stops at the district's end instead of scanning the rest of the
-/// register for codes that cannot match.
+/// A chunk of a run's lane: after the cursor `$2`, up to the lane's last code `$3`
+/// (inclusive; the last lane's is the end of the prefix's range, which no code equals)
+/// so that the last chunk of a lane or a district stops at its end instead of
+/// scanning the rest of the register for codes that cannot match.
 const SELECT_DWELLINGS_AFTER: &str = "SELECT unit_code, community_id, building_id, floor, total_storeys, \
      has_lift, orientation, layout, view_key, build_year, decoration, area_centi_m2, end_unit, structure \
-     FROM dwellings WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code < $3 \
+     FROM dwellings WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code <= $3 \
      ORDER BY unit_code LIMIT $4";
 const INSERT_DWELLING: &str = "INSERT INTO dwellings (unit_code, division_code, community_id, building_id, \
      floor, total_storeys, has_lift, orientation, layout, view_key, build_year, decoration, area_centi_m2, \
@@ -48,7 +51,7 @@ const SELECT_BASE_PRICES_OF: &str = "SELECT community_id, building_id, effective
      FROM base_prices WHERE community_id = $1";
 const SELECT_BASE_PRICES_AFTER: &str = "SELECT community_id, building_id, effective_from, price_per_m2_fen \
      FROM base_prices WHERE community_id IN (SELECT community_id FROM dwellings \
-     WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code < $3 ORDER BY unit_code LIMIT $4)";
+     WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code <= $3 ORDER BY unit_code LIMIT $4)";
 const INSERT_BASE_PRICE: &str = "INSERT INTO base_prices (community_id, building_id, effective_from, \
      price_per_m2_fen, source, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
 
@@ -58,17 +61,6 @@ const SELECT_TABLE: &str = "SELECT data FROM coefficient_tables WHERE version = 
 const INSERT_TABLE: &str = "INSERT INTO coefficient_tables (version, city_code, effective_from, data, \
      source, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
 
-const INSERT_RUN: &str = "INSERT INTO reassessment_runs (id, city_code, unit_prefix, assessed_on, \
-     table_version, status, last_unit, total, created_by, created_at, updated_at, finished_at) \
-     VALUES ($1, $2, $3, $4, $5, 'running', '', $6, $7, $8, $9, NULL)";
-const SELECT_RUN: &str = "SELECT id, city_code, unit_prefix, assessed_on, table_version, status, \
-     last_unit, total, created_by, created_at, updated_at, finished_at, processed, failed \
-     FROM reassessment_runs WHERE id = $1";
-/// Moves the cursor over a chunk and adds its results to the run's counts, in one
-/// statement: counting result rows after each chunk grew with the run (migration 0014).
-const ADVANCE_RUN: &str = "UPDATE reassessment_runs SET last_unit = $1, status = $2, updated_at = $3, \
-     finished_at = $4, processed = processed + $5, failed = failed + $6 \
-     WHERE id = $7 AND last_unit = $8 AND status = 'running'";
 /// A multi-row upsert of results is this head, one `(…)` per row in `VALUES` (see
 /// [`upsert_assessments_sql`]), then [`UPSERT_ASSESSMENTS_TAIL`].
 /// The four shared columns come first, so that every `$N` first appears in order
@@ -232,40 +224,43 @@ pub async fn dwelling_with_prices(
     Ok(Some((dwelling, prices)))
 }
 
-/// The parameters of a chunk: `prefix%`, the cursor, the end of the prefix's range,
-/// the limit (in this order: SQLite numbers `$n` by where each first appears).
-fn chunk_params(prefix: &str, after: &str, limit: i64) -> Vec<Value> {
+/// Where a chunk of a run's lane lies: the first `limit` unit codes that start with
+/// `prefix`, after the cursor `after`, up to `upper` (inclusive: the lane's
+/// [`LaneRecord::upper`](runs::LaneRecord::upper)), in unit-code order.
+pub struct ChunkRange<'a> {
+    /// The run's prefix.
+    pub prefix: &'a str,
+    /// The lane's cursor.
+    pub after: &'a str,
+    /// The lane's upper bound.
+    pub upper: &'a str,
+    /// Dwellings at most.
+    pub limit: i64,
+}
+
+/// The parameters of a chunk: `prefix%`, the cursor, the upper bound, the limit (in
+/// this order: SQLite numbers `$n` by where each first appears).
+fn chunk_params(c: &ChunkRange) -> Vec<Value> {
     vec![
-        db::text(format!("{prefix}%")),
-        db::text(after),
-        db::text(unit_code_prefix_end(prefix)),
-        db::int(limit),
+        db::text(format!("{}%", c.prefix)),
+        db::text(c.after),
+        db::text(c.upper),
+        db::int(c.limit),
     ]
 }
 
-/// Up to `limit` dwellings whose unit code starts with `prefix`, after `after`, in
-/// unit-code order (the keyset of a re-assessment run).
-pub async fn dwellings_after(
-    db: &Db,
-    prefix: &str,
-    after: &str,
-    limit: i64,
-) -> Result<Vec<Dwelling>, DbError> {
+/// The dwellings of a chunk (the keyset of a re-assessment run's lane).
+pub async fn dwellings_in(db: &Db, chunk: &ChunkRange<'_>) -> Result<Vec<Dwelling>, DbError> {
     let rows = db
-        .query(SELECT_DWELLINGS_AFTER, chunk_params(prefix, after, limit))
+        .query(SELECT_DWELLINGS_AFTER, chunk_params(chunk))
         .await?;
     collect(rows, dwelling_of)
 }
 
-/// Every base price of the communities of the same chunk as [`dwellings_after`].
-pub async fn base_prices_after(
-    db: &Db,
-    prefix: &str,
-    after: &str,
-    limit: i64,
-) -> Result<Vec<BasePrice>, DbError> {
+/// Every base price of the communities of the same chunk as [`dwellings_in`].
+pub async fn base_prices_in(db: &Db, chunk: &ChunkRange<'_>) -> Result<Vec<BasePrice>, DbError> {
     collect(
-        db.query(SELECT_BASE_PRICES_AFTER, chunk_params(prefix, after, limit))
+        db.query(SELECT_BASE_PRICES_AFTER, chunk_params(chunk))
             .await?,
         base_price_of,
     )
@@ -368,109 +363,6 @@ pub async fn insert_dwelling(
     params.push(db::text(source));
     params.push(db::int(unix_ms(now)));
     db.execute(INSERT_DWELLING, params).await
-}
-
-/// A stored re-assessment run.
-#[derive(Debug, Clone)]
-pub struct RunRecord {
-    /// ULID.
-    pub id: String,
-    /// The city (or county) code.
-    pub city_code: String,
-    /// Unit codes in scope start with this.
-    pub unit_prefix: String,
-    /// Assessment date, `YYYY-MM-DD`.
-    pub assessed_on: String,
-    /// The coefficient table version.
-    pub table_version: String,
-    /// `running` or `finished`.
-    pub status: String,
-    /// The keyset cursor: the last unit code processed, `''` before the first chunk.
-    pub last_unit: String,
-    /// Dwellings in scope when the run was created.
-    pub total: i64,
-    /// Who created it (audit actor).
-    pub created_by: String,
-    /// Created, ms.
-    pub created_at: i64,
-    /// Last change, ms.
-    pub updated_at: i64,
-    /// Finished, ms.
-    pub finished_at: Option<i64>,
-    /// Dwellings assessed so far (results written), failures included.
-    pub processed: i64,
-    /// Of those, the dwellings that could not be assessed.
-    pub failed: i64,
-}
-
-/// Status of a run still being processed.
-pub const RUN_RUNNING: &str = "running";
-/// Status of a run whose every dwelling was processed.
-pub const RUN_FINISHED: &str = "finished";
-
-/// Creates a run.
-pub async fn insert_run(db: &Db, r: &RunRecord) -> Result<(), DbError> {
-    let params = vec![
-        db::text(r.id.as_str()),
-        db::text(r.city_code.as_str()),
-        db::text(r.unit_prefix.as_str()),
-        db::text(r.assessed_on.as_str()),
-        db::text(r.table_version.as_str()),
-        db::int(r.total),
-        db::text(r.created_by.as_str()),
-        db::int(r.created_at),
-        db::int(r.updated_at),
-    ];
-    db.execute(INSERT_RUN, params).await.map(drop)
-}
-
-/// A run by id.
-pub async fn run(db: &Db, id: &str) -> Result<Option<RunRecord>, DbError> {
-    let Some(r) = db.query_one(SELECT_RUN, vec![db::text(id)]).await? else {
-        return Ok(None);
-    };
-    Ok(Some(RunRecord {
-        id: r.text(0)?,
-        city_code: r.text(1)?,
-        unit_prefix: r.text(2)?,
-        assessed_on: r.text(3)?,
-        table_version: r.text(4)?,
-        status: r.text(5)?,
-        last_unit: r.text(6)?,
-        total: r.int(7)?,
-        created_by: r.text(8)?,
-        created_at: r.int(9)?,
-        updated_at: r.int(10)?,
-        finished_at: r.opt_int(11)?,
-        processed: r.int(12)?,
-        failed: r.int(13)?,
-    }))
-}
-
-/// Moves a running run's cursor from `from` to `to` (finishing it if `finished`) and
-/// adds the chunk's `(results, failed)` to its counts; false when another request
-/// moved it first (then the counts are that request's to add: each range of unit
-/// codes is counted once, by the request that moved the cursor over it).
-pub async fn advance_run(
-    db: &Db,
-    id: &str,
-    (from, to): (&str, &str),
-    finished: bool,
-    (results, failed): (i64, i64),
-    now: OffsetDateTime,
-) -> Result<bool, DbError> {
-    let at = unix_ms(now);
-    let params = vec![
-        db::text(to),
-        db::text(if finished { RUN_FINISHED } else { RUN_RUNNING }),
-        db::int(at),
-        db::opt_int(finished.then_some(at)),
-        db::int(results),
-        db::int(failed),
-        db::text(id),
-        db::text(from),
-    ];
-    Ok(db.execute(ADVANCE_RUN, params).await? == 1)
 }
 
 /// The upsert statement for `rows` results: row `r` (from 0) is

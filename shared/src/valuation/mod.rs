@@ -15,6 +15,7 @@
 //!   dwelling register): all rows or a per-row report, never part of a file.
 //! - [`select_table`] / [`default_assessment_date`]: which table and date apply when
 //!   the caller does not say (today in UTC+8).
+//! - [`lanes`]: a re-assessment run cut into ranges that callers process at once.
 //! - [`demo`]: a deterministic Luoyang-like register from a seed, as an iterator.
 //!
 //! Dates in JSON are `YYYY-MM-DD`. Amounts are integer fen; coefficients are parts per
@@ -29,6 +30,7 @@ pub mod demo;
 mod dwelling;
 mod ids;
 pub mod import;
+pub mod lanes;
 mod luoyang;
 pub mod places;
 mod select;

@@ -140,7 +140,7 @@ pub async fn jobs(ctx: &RequestContext, db: &Db, req: Request) -> Result<Answer,
         .await
         .map_err(internal)?
     {
-        if let Some(run) = store::run(db, &id).await.map_err(internal)? {
+        if let Some(run) = store::runs::run(db, &id).await.map_err(internal)? {
             runs.push(RunView::of(&run, None));
         }
     }

@@ -2,6 +2,7 @@
 
 use super::error::ValuationError;
 use crate::store::RunRecord;
+use crate::store::runs::LaneRecord;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use yingshang_core::calendar::IsoDate;
@@ -183,6 +184,26 @@ pub struct CreateRunRequest {
     /// Assessment date, `YYYY-MM-DD`; default today in UTC+8.
     #[serde(default)]
     pub assessed_on: Option<String>,
+    /// Lanes, 1-16 (default 1): the run's dwellings cut into this many ranges of about
+    /// equal size, each processed by its own `next?lane=` calls, so that several
+    /// callers can work on one run at once. 分段数：可由多个调用方同时执行。
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 16))]
+    pub lanes: Option<u32>,
+}
+
+/// One lane of a run: a range of its unit codes and how far it got.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct LaneView {
+    /// The lane's number (from 0, in unit-code order): `next?lane=` names it.
+    pub lane: i64,
+    /// `running` or `finished`.
+    pub status: String,
+    /// The lane's last unit code; null for the last lane (to the end of the city).
+    pub through_unit_code: Option<String>,
+    /// The last unit code the lane processed (before its first chunk, the previous
+    /// lane's last code; null for lane 0).
+    pub last_unit_code: Option<String>,
 }
 
 /// A re-assessment run and its progress.
@@ -206,8 +227,11 @@ pub struct RunView {
     pub assessed: i64,
     /// Of those, not assessable (an error code is stored per dwelling).
     pub failed: i64,
-    /// The last unit code processed (the keyset cursor).
+    /// The last unit code processed (the keyset cursor) of a run in one lane; null
+    /// before its first chunk and for a run in several lanes (see `lanes`).
     pub last_unit_code: Option<String>,
+    /// The run's lanes, in unit-code order.
+    pub lanes: Vec<LaneView>,
     /// Who created it.
     pub created_by: String,
     /// When it was created.
@@ -217,6 +241,21 @@ pub struct RunView {
     /// Dwellings processed by this call (for `next`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_now: Option<usize>,
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+impl LaneView {
+    fn of(l: &LaneRecord) -> LaneView {
+        LaneView {
+            lane: l.lane,
+            status: l.status.clone(),
+            through_unit_code: l.through.clone(),
+            last_unit_code: non_empty(&l.last_unit),
+        }
+    }
 }
 
 impl RunView {
@@ -233,7 +272,11 @@ impl RunView {
             processed,
             assessed: processed - failed,
             failed,
-            last_unit_code: (!r.last_unit.is_empty()).then(|| r.last_unit.clone()),
+            last_unit_code: match r.lanes.as_slice() {
+                [only] => non_empty(&only.last_unit),
+                _ => None,
+            },
+            lanes: r.lanes.iter().map(LaneView::of).collect(),
             created_by: r.created_by.clone(),
             created_at: rfc3339(from_unix_ms(r.created_at)),
             finished_at: r.finished_at.map(|ms| rfc3339(from_unix_ms(ms))),

@@ -2,18 +2,22 @@
 //! created, then processed chunk by chunk (keyset on unit code, so each call is short
 //! and bounded), results upserted into `assessments`. Processing a chunk twice gives
 //! the same rows; a finished run stays finished; progress is counted by the request
-//! that moves the run's cursor over a chunk. Runs of different districts cover
-//! disjoint dwellings, so a driver may process them side by side (one per core).
+//! that moves the cursor over a chunk. A run may be cut into lanes (ranges of its
+//! unit codes of about equal size, each with its own cursor: `next?lane=K`), so that
+//! several callers process one run at once; runs of different districts cover
+//! disjoint dwellings too, so a driver may also process them side by side.
 
 use super::SCOPE_IMPORT;
 use super::dto::{CreateRunRequest, RunView, parse_date};
 use super::error::ValuationError;
-use crate::store::{self, RUN_FINISHED, RunRecord};
+use crate::store::runs::{self, ChunkDone, LaneRecord};
+use crate::store::{self, ChunkRange, RUN_FINISHED, RunRecord};
 use spin_sdk::http::Request;
 use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, schema};
-use yingshang_core::query::count;
+use yingshang_core::query::{count, param};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
+use yingshang_core::valuation::lanes::{DEFAULT_LANES, first_open_lane, lane_size, lanes_allowed};
 use yingshang_core::valuation::{
     AssessError, BasePrices, assess_many, default_assessment_date, select_table, unit_code_prefix,
 };
@@ -42,7 +46,7 @@ async fn load_run(ctx: &RequestContext, db: &Db, id: &str) -> Result<RunRecord, 
     if !is_ulid(id) {
         return Err(ValuationError::RunNotFound.into());
     }
-    store::run(db, id)
+    runs::run(db, id)
         .await
         .map_err(|e| ctx.internal("loading a run", e))?
         .ok_or_else(|| ValuationError::RunNotFound.into())
@@ -55,7 +59,7 @@ pub const CREATE_DOC: Operation = Operation {
     description: "对一个市或县的全部登记房屋发起重新评估任务（分块执行）。",
     caller: Caller::Agency(SCOPE_IMPORT),
     body: Content::Json(schema::<CreateRunRequest>),
-    body_example: Some(r#"{"city_code": "410300", "assessed_on": "2025-06-30"}"#),
+    body_example: Some(r#"{"city_code": "410300", "assessed_on": "2025-06-30", "lanes": 2}"#),
     idempotent: true,
     replies: &[Reply::json(
         201,
@@ -63,7 +67,14 @@ pub const CREATE_DOC: Operation = Operation {
         schema::<RunView>,
     )],
     problems: &[
-        (400, &["VAL_CITY_CODE_INVALID", "VAL_DATE_INVALID"]),
+        (
+            400,
+            &[
+                "VAL_CITY_CODE_INVALID",
+                "VAL_DATE_INVALID",
+                "VAL_PARAMETER_INVALID",
+            ],
+        ),
         (
             422,
             &["VAL_NO_COEFFICIENT_TABLE", "VAL_TABLE_NOT_YET_EFFECTIVE"],
@@ -106,13 +117,18 @@ pub const SHOW_DOC: Operation = Operation {
 pub const NEXT_DOC: Operation = Operation {
     id: "runReassessmentChunk",
     summary: "Process the next chunk of a run",
-    description: "执行重新评估任务的下一块；任务完成后再调用不再处理。",
+    description: "执行重新评估任务（或其一个分段）的下一块；分段或任务完成后再调用不再处理。",
     caller: Caller::Agency(SCOPE_IMPORT),
     params: &[
         Param::path("id", "The run's id (a ULID). 任务编号。", schema::<String>),
         Param::query(
             "limit",
             "Dwellings to process, 1-10000 (default 1000). 本次处理户数。",
+            schema::<u32>,
+        ),
+        Param::query(
+            "lane",
+            "The lane to process (from 0; default the first unfinished one). 分段编号。",
             schema::<u32>,
         ),
     ],
@@ -184,10 +200,22 @@ async fn create_run(
         })
         .into());
     }
+    let lanes = request.lanes.unwrap_or(DEFAULT_LANES);
+    if !lanes_allowed(lanes) {
+        return Err(ValuationError::InvalidParameter {
+            field: "/lanes",
+            expected_en: "a whole number from 1 to 16",
+            expected_zh: "1 至 16 的整数",
+        }
+        .into());
+    }
     let prefix = unit_code_prefix(city);
     let total = store::count_dwellings_with_prefix(db, prefix)
         .await
         .map_err(|e| ctx.internal("counting dwellings", e))?;
+    let ends = runs::lane_ends(db, prefix, lanes, lane_size(total, lanes))
+        .await
+        .map_err(|e| ctx.internal("cutting a run into lanes", e))?;
     let now = unix_ms(ctx.now);
     let run = RunRecord {
         id: ulid(ctx.now),
@@ -196,7 +224,6 @@ async fn create_run(
         assessed_on: store::iso(on),
         table_version: table.version().to_owned(),
         status: store::RUN_RUNNING.to_owned(),
-        last_unit: String::new(),
         total,
         created_by: caller.audit_actor(),
         created_at: now,
@@ -204,10 +231,11 @@ async fn create_run(
         finished_at: None,
         processed: 0,
         failed: 0,
+        lanes: runs::lane_records(&ends),
     };
     let after = serde_json::json!({
         "id": run.id, "city_code": run.city_code, "assessed_on": run.assessed_on,
-        "table_version": run.table_version, "total": run.total,
+        "table_version": run.table_version, "total": run.total, "lanes": run.lanes.len(),
     });
     let entry = AuditEntry::new(
         caller.audit_actor(),
@@ -219,7 +247,7 @@ async fn create_run(
     );
     let answer = json(ctx, 201, &RunView::of(&run, None));
     tx::in_transaction(ctx, db, "creating a run", async |db: &Db| {
-        store::insert_run(db, &run).await?;
+        runs::insert_run(db, &run).await?;
         yingshang_kit::audit::record(ctx, db, &entry).await?;
         if let Some(claim) = claim {
             claim.store(db, &answer).await?;
@@ -242,7 +270,30 @@ pub async fn show(
     Ok(json(ctx, 200, &RunView::of(&run, None)))
 }
 
-/// `POST /reassessments/{id}/next?limit=N`: processes the next chunk of a run.
+/// The lane `?lane=` names (a number below the run's lanes), or without it the first
+/// unfinished lane; `None` when the run has none left.
+fn chosen_lane<'r>(
+    query: Option<&str>,
+    run: &'r RunRecord,
+) -> Result<Option<&'r LaneRecord>, Failure> {
+    let Some(text) = param(query, "lane") else {
+        return Ok(
+            first_open_lane(run.lanes.iter().map(LaneRecord::finished)).map(|i| &run.lanes[i])
+        );
+    };
+    let lane = text.parse::<usize>().ok().and_then(|i| run.lanes.get(i));
+    lane.map(Some).ok_or_else(|| {
+        ValuationError::InvalidParameter {
+            field: "lane",
+            expected_en: "one of the run's lanes, from 0",
+            expected_zh: "本任务的分段编号（从 0 起）",
+        }
+        .into()
+    })
+}
+
+/// `POST /reassessments/{id}/next?limit=N&lane=K`: processes the next chunk of a
+/// run's lane (the first unfinished one when `lane` is not given).
 pub async fn next(
     ctx: &RequestContext,
     db: &Db,
@@ -253,29 +304,42 @@ pub async fn next(
     let limit = count(req.uri().query(), "limit", DEFAULT_CHUNK, MAX_CHUNK)
         .map_err(ValuationError::from)?;
     let run = load_run(ctx, db, id).await?;
-    if run.status == RUN_FINISHED {
+    let lane = chosen_lane(req.uri().query(), &run)?;
+    let Some(lane) = lane.filter(|l| !l.finished() && run.status != RUN_FINISHED) else {
         return Ok(json(ctx, 200, &RunView::of(&run, Some(0))));
-    }
+    };
     let on = parse_date("assessed_on", &run.assessed_on)
         .map_err(|e| ctx.internal("reading a run's date", format!("{e:?}")))?;
     let table = store::table(db, &run.table_version)
         .await
         .map_err(|e| ctx.internal("loading the run's table", e))?
         .ok_or_else(|| ctx.internal("loading the run's table", "table is gone"))?;
-    let (prefix, after) = (run.unit_prefix.as_str(), run.last_unit.as_str());
-    let dwellings = store::dwellings_after(db, prefix, after, limit)
+    let upper = lane.upper(&run.unit_prefix);
+    let chunk = ChunkRange {
+        prefix: &run.unit_prefix,
+        after: &lane.last_unit,
+        upper: &upper,
+        limit,
+    };
+    let dwellings = store::dwellings_in(db, &chunk)
         .await
         .map_err(|e| ctx.internal("loading a chunk", e))?;
-    let prices = store::base_prices_after(db, prefix, after, limit)
+    let prices = store::base_prices_in(db, &chunk)
         .await
         .map_err(|e| ctx.internal("loading a chunk's base prices", e))?;
     let prices = BasePrices::new(prices).map_err(|e| ctx.internal("indexing base prices", e))?;
     let results = assess_many(&dwellings, &prices, &table, on);
     let failed = results.iter().filter(|r| r.is_err()).count() as i64;
-    let finished = (dwellings.len() as i64) < limit;
     let to = dwellings
         .last()
-        .map_or_else(|| after.to_owned(), |d| d.unit_code().to_string());
+        .map_or_else(|| lane.last_unit.clone(), |d| d.unit_code().to_string());
+    let done = ChunkDone {
+        run_id: &run.id,
+        lane: lane.lane,
+        moved: (&lane.last_unit, &to),
+        finished: (dwellings.len() as i64) < limit,
+        counts: (dwellings.len() as i64, failed),
+    };
     let now = ctx.now;
     tx::in_transaction(
         ctx,
@@ -286,8 +350,7 @@ pub async fn next(
                 .await?;
             // Another request may have moved the cursor already: the rows written are the
             // same, so the work stands either way.
-            let counts = (dwellings.len() as i64, failed);
-            Ok(store::advance_run(db, &run.id, (after, &to), finished, counts, now).await?)
+            Ok(runs::advance_lane(db, &done, now).await?)
         },
     )
     .await?;

@@ -15,6 +15,7 @@ mod bounds;
 mod contract;
 mod dashboard;
 mod imports;
+mod lanes;
 mod places;
 mod reassessment;
 mod what_if;

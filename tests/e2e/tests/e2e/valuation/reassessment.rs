@@ -129,17 +129,16 @@ async fn city_reassessment_runs_in_chunks_to_completion_and_reruns_safely() {
     );
 
     // Processing the first chunk again (the run wound back to its start, cursor and
-    // counts together, as a restored copy of the row would be) leaves the same rows
+    // counts together, as a restored copy of the rows would be) leaves the same rows
     // and counts the chunk once.
     let db = default_db(&v.app).await;
-    sqlx::query(
-        "UPDATE reassessment_runs SET last_unit = '', status = 'running', processed = 0, \
-         failed = 0 WHERE id = $1",
-    )
-    .bind(&id)
-    .execute(&db)
-    .await
-    .unwrap();
+    for rewind in [
+        "UPDATE reassessment_runs SET status = 'running', processed = 0, failed = 0 \
+         WHERE id = $1",
+        "UPDATE reassessment_lanes SET last_unit = '', status = 'running' WHERE run_id = $1",
+    ] {
+        sqlx::query(rewind).bind(&id).execute(&db).await.unwrap();
+    }
     let (status, p) = body(
         post(&format!("{runs}/{id}/next?limit=2000"))
             .send()
