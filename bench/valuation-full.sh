@@ -26,7 +26,10 @@
 # BUILD=0 skips the builds (uses the artifacts in target/), SCALE (`tenth`: the first
 # 62,140 dwellings, `full`: 621,400, the default, `tenfold`: 6,214,000 — about 9 GB
 # of database per run there, so RUNS=1), REASSESS_BY (`city`: one run for the city,
-# the default; `districts`: one run per district, WORKERS (default 2) at a time).
+# the default; `districts`: one run per district, WORKERS (default 2) at a time;
+# `lanes`: one run for the city in WORKERS lanes, one caller per lane at once;
+# `compare`: side by side, one city run in each lane count of LANES_COMPARE (default
+# "1 2 4") in turn, RUNS rounds, each from a copy of the state as loaded).
 # Needs: curl, python3, wrk (installed with apt when missing). About 6-8 minutes on
 # a 2-core machine plus builds; the database grows to about 2.2 GB (0.2 GB of register,
 # 0.7 GB per re-assessment run), deleted on exit.
@@ -44,6 +47,7 @@ KEEP=${KEEP:-0}
 SCALE=${SCALE:-full}
 REASSESS_BY=${REASSESS_BY:-city}
 WORKERS=${WORKERS:-2}
+LANES_COMPARE=${LANES_COMPARE:-1 2 4}
 BUILD=${BUILD:-1}
 CITY=410300
 BASE="http://127.0.0.1:$PORT"
@@ -212,6 +216,53 @@ for d in sorted(json.load(sys.stdin)["divisions"], key=lambda d: -d["dwellings"]
         awk '{print $1, $2, $3, $4}'
 }
 
+# One run for the city cut into WORKERS lanes, one caller per lane at once: the same
+# overlap as the districts, in one run. Prints `seconds processed failed calls`.
+reassess_by_lanes() {
+    python3 "$ROOT/bench/drive_reassessment.py" --lanes "$WORKERS" "$BASE" "$KEY" \
+        "${REASSESS_LIMIT:-$MAX_LIMIT}" 1 "$CITY" | awk '{print $1, $2, $3, $5}'
+}
+
+stop_gateway() {
+    kill -TERM "$GW_PID" 2>/dev/null || true
+    wait "$GW_PID" 2>/dev/null || true
+}
+
+# Side by side: the city as one run in each lane count of LANES_COMPARE, in turn, RUNS
+# rounds. Every trial starts from a copy of the state as loaded, the gateway restarted
+# on it: each run adds its results (0.7 GB at full scale) to the same table and index,
+# which makes every later run slower than the one before, whatever its lanes.
+# Writes `lanes seconds processed failed calls` per trial to $TMP/compare.
+compare_lanes() {
+    stop_gateway
+    cp -a "$STATE" "$TMP/loaded"
+    : >"$TMP/compare"
+    COMPARE_UPTIME_START=$(load_avg)
+    local round lanes result
+    PEAK_REASSESS=0
+    for round in $(seq "$RUNS"); do
+        for lanes in $LANES_COMPARE; do
+            rm -rf "$STATE"
+            cp -a "$TMP/loaded" "$STATE"
+            start_gateway
+            result=$(python3 "$ROOT/bench/drive_reassessment.py" --lanes "$lanes" "$BASE" "$KEY" \
+                "${REASSESS_LIMIT:-$MAX_LIMIT}" 1 "$CITY")
+            log "  round $round, $lanes lanes: $result"
+            echo "$lanes $result" >>"$TMP/compare"
+            PEAK_REASSESS=$(printf '%s\n%s\n' "${PEAK_REASSESS:-0}" "$(peak_mib)" | sort -g | tail -1)
+            stop_gateway
+        done
+    done
+    COMPARE_UPTIME=$(load_avg)
+    if awk -v n="$DWELLINGS" '$3 != n {bad = 1} END {exit !bad}' "$TMP/compare"; then
+        log "a re-assessment did not process all $DWELLINGS dwellings: $(paste -sd';' "$TMP/compare")"
+        exit 1
+    fi
+    rm -rf "$STATE"
+    mv "$TMP/loaded" "$STATE"
+    start_gateway
+}
+
 max_limit() {
     # The function's maximum chunk, read from its refusal of an absurd limit.
     local text
@@ -223,6 +274,12 @@ max_limit() {
 
 reassess() {
     max_limit
+    if [[ "$REASSESS_BY" == compare ]]; then
+        log "re-assessing every dwelling of $CITY in $LANES_COMPARE lanes in turn, $RUNS rounds"
+        compare_lanes
+        DB_MIB_AFTER=$DB_MIB
+        return
+    fi
     log "re-assessing every dwelling of $CITY, $RUNS runs (limit ${REASSESS_LIMIT:-$MAX_LIMIT})"
     : >"$TMP/reassess"
     REASSESS_UPTIME_START=$(load_avg)
@@ -337,6 +394,23 @@ fixed_rate() {
 # ---------------------------------------------------------------- report
 col() { awk -v c="$2" '{print $c}' "$1" | median; }
 
+# The side-by-side rows: per lane count, the median and its ratio to the first count's.
+compare_report() {
+    local lanes first="" med
+    echo
+    echo "| one city run in | seconds (median; runs) | speed vs $(awk '{print $1}' <<<"$LANES_COMPARE") lane(s) | < 10 s | load avg (start → end) |"
+    echo "|---|---|---:|---|---|"
+    for lanes in $LANES_COMPARE; do
+        med=$(awk -v l="$lanes" '$1 == l {print $2}' "$TMP/compare" | median)
+        first=${first:-$med}
+        printf '| %s lane(s), %s calls of %s | %s s (%s) | %s× | %s | %s → %s |\n' "$lanes" \
+            "$(awk -v l="$lanes" '$1 == l {print $6; exit}' "$TMP/compare")" "${REASSESS_LIMIT:-$MAX_LIMIT}" "$med" \
+            "$(awk -v l="$lanes" '$1 == l {printf "%s%s", sep, $2; sep = " / "}' "$TMP/compare")" \
+            "$(awk -v a="$first" -v b="$med" 'BEGIN {printf "%.2f", a / b}')" \
+            "$(awk -v s="$med" 'BEGIN {print (s < 10 ? "yes" : "NO")}')" "$COMPARE_UPTIME_START" "$COMPARE_UPTIME"
+    done
+}
+
 report() {
     echo
     echo "## Valuation, $SCALE register ($DWELLINGS dwellings), gateway on 127.0.0.1, $(date -u '+%Y-%m-%d %H:%M') UTC"
@@ -346,13 +420,19 @@ report() {
     echo "| phase | result | target | load avg (start → end) |"
     echo "|---|---|---|---|"
     printf '| load the register (%s chunks) | %s s | - | %s → %s |\n' "$LOAD_CHUNKS" "$LOAD_S" "$LOAD_UPTIME_START" "$LOAD_UPTIME"
-    local how="$REASSESS_CALLS calls of ${REASSESS_LIMIT:-$MAX_LIMIT}"
+    local how="${REASSESS_CALLS:-} calls of ${REASSESS_LIMIT:-$MAX_LIMIT}"
     if [[ "$REASSESS_BY" == districts ]]; then
         how="$REASSESS_CALLS district runs, $WORKERS at a time, chunks of ${REASSESS_LIMIT:-$MAX_LIMIT}"
+    elif [[ "$REASSESS_BY" == lanes ]]; then
+        how="one run in $WORKERS lanes at once, $REASSESS_CALLS calls of ${REASSESS_LIMIT:-$MAX_LIMIT}"
     fi
-    printf '| re-assess %s dwellings (%s; %s failed) | %s s (median; runs %s) | < 10 s: %s | %s → %s |\n' \
-        "$REASSESS_N" "$how" "$REASSESS_FAILED" "$REASSESS_S" "$REASSESS_ALL" \
-        "$(awk -v s="$REASSESS_S" 'BEGIN {print (s < 10 ? "yes" : "NO")}')" "$REASSESS_UPTIME_START" "$REASSESS_UPTIME"
+    if [[ "$REASSESS_BY" == compare ]]; then
+        compare_report
+    else
+        printf '| re-assess %s dwellings (%s; %s failed) | %s s (median; runs %s) | < 10 s: %s | %s → %s |\n' \
+            "$REASSESS_N" "$how" "$REASSESS_FAILED" "$REASSESS_S" "$REASSESS_ALL" \
+            "$(awk -v s="$REASSESS_S" 'BEGIN {print (s < 10 ? "yes" : "NO")}')" "$REASSESS_UPTIME_START" "$REASSESS_UPTIME"
+    fi
     echo
     echo "| lookups | req/s | p50 ms | p99 ms | errors | target | load avg (start → end) |"
     echo "|---|---:|---:|---:|---:|---|---|"
@@ -365,7 +445,11 @@ report() {
         "$(awk -v p="$p99" 'BEGIN {print (p < 10 ? "yes" : "NO")}')" "$RATE_UPTIME_START" "$RATE_UPTIME"
     echo
     echo "Gateway peak memory (VmHWM): $PEAK_LOAD MiB after loading, $PEAK_REASSESS MiB after the re-assessments, $(peak_mib) MiB at the end; resident at the end: $(rss_mib) MiB."
-    echo "Database on disk: $DB_MIB MiB after loading, $DB_MIB_AFTER MiB after $RUNS re-assessments."
+    if [[ "$REASSESS_BY" == compare ]]; then
+        echo "Database on disk: $DB_MIB MiB after loading; each trial started from a copy of it."
+    else
+        echo "Database on disk: $DB_MIB MiB after loading, $DB_MIB_AFTER MiB after $RUNS re-assessments."
+    fi
     echo "Per-run lookups (req/s p50 p99 errors): saturation: $(paste -sd';' "$TMP/sat"); open loop: $(paste -sd';' "$TMP/rate")."
 }
 

@@ -57,6 +57,26 @@ DEMO_UNIT = "410302001001GB00001F00010101"
 DEMO_ENTERPRISE = "91411502MA4000000H"  # in the tax demo enterprises
 
 
+def district_trail(base, lanes):
+    """Every answer of a district's re-assessment in `lanes` lanes, driven to its end
+    in chunks of 100, the lanes called in turn."""
+    body = {"city_code": "410302", "assessed_on": "2025-06-30"}
+    if lanes > 1:
+        body["lanes"] = lanes
+    answer = call(base, "POST", "/api/valuation/reassessments", BOOTSTRAP, body)
+    trail = [comparable(*answer)]
+    run = json.loads(answer[2]) if answer[0] == 201 else {"status": "finished"}
+    turn = 0
+    while run.get("status") != "finished" and len(trail) < 100:
+        lane = f"&lane={turn % lanes}" if lanes > 1 else ""
+        answer = call(base, "POST", f"/api/valuation/reassessments/{run['id']}/next?limit=100{lane}",
+                      BOOTSTRAP)
+        trail.append(comparable(*answer))
+        run = json.loads(answer[2]) if answer[0] == 200 else {"status": "finished"}
+        turn += 1
+    return trail
+
+
 def id_number(region, birth, seq):
     """A resident ID number with its GB 11643 check digit."""
     body = f"{region}{birth}{seq:03d}"
@@ -188,6 +208,8 @@ def requests_to_compare():
     # Off on both: the secret is the operator's (given), not one the gateway generated.
     yield "web development sign-in off", "POST", "/api/web/dev-sign-in", None, {"role": "citizen"}
     yield "valuation bad json", "POST", "/api/valuation/assessments", officer, "[1,2]"
+    yield "valuation run in too many lanes", "POST", "/api/valuation/reassessments", BOOTSTRAP, \
+        {"city_code": "410302", "lanes": 17}
     yield "tax catalogue", "GET", "/api/tax/policies/catalogue", enterprise, None
     yield "tax assessment unverified", "POST", "/api/tax/assessments", token("demo-buyer", "citizen"), contract
     yield "tax assessment by the buyer", "POST", "/api/tax/assessments", buyer_token, contract
@@ -340,28 +362,20 @@ def main():
                 for n, a in answers.items():
                     print(f"      {n}: {str(a)[:400]}")
         # A district's re-assessment driven to its end, chunk by chunk, on each server
-        # (the run's id is each server's own): every answer along the way compared.
-        total += 1
-        trails = {}
-        for n, b in bases.items():
-            answer = call(b, "POST", "/api/valuation/reassessments", BOOTSTRAP,
-                          {"city_code": "410302", "assessed_on": "2025-06-30"})
-            trail = [comparable(*answer)]
-            run = json.loads(answer[2]) if answer[0] == 201 else {"status": "finished"}
-            while run.get("status") != "finished" and len(trail) < 100:
-                answer = call(b, "POST", f"/api/valuation/reassessments/{run['id']}/next?limit=100", BOOTSTRAP)
-                trail.append(comparable(*answer))
-                run = json.loads(answer[2]) if answer[0] == 200 else {"status": "finished"}
-            trails[n] = trail
-        if trails["spin"] == trails["gateway"]:
-            last = trails["spin"][-1][2]
-            print(f"same  200  valuation district run ({len(trails['spin'])} answers, "
-                  f"{last.get('processed')} of {last.get('total')} processed)")
-        else:
-            failures += 1
-            print("DIFF  valuation district run")
-            for n, t in trails.items():
-                print(f"      {n}: {str(t)[:600]}")
+        # (the run's id is each server's own): every answer along the way compared;
+        # then the same in two lanes, called in turn (lane 0, lane 1, lane 0, …).
+        for label, lanes in (("valuation district run", 1), ("valuation district run in 2 lanes", 2)):
+            total += 1
+            trails = {n: district_trail(b, lanes) for n, b in bases.items()}
+            if trails["spin"] == trails["gateway"]:
+                last = trails["spin"][-1][2]
+                print(f"same  200  {label} ({len(trails['spin'])} answers, "
+                      f"{last.get('processed')} of {last.get('total')} processed)")
+            else:
+                failures += 1
+                print(f"DIFF  {label}")
+                for n, t in trails.items():
+                    print(f"      {n}: {str(t)[:600]}")
         print(f"{total - failures} of {total} answered identically ({work})")
     finally:
         for p in (spin, gw):
