@@ -226,6 +226,10 @@ reassess_by_lanes() {
 stop_gateway() {
     kill -TERM "$GW_PID" 2>/dev/null || true
     wait "$GW_PID" 2>/dev/null || true
+    # Reaped: its number may be another process's by the time the trap runs.
+    local pid kept=()
+    for pid in "${PIDS[@]}"; do [[ "$pid" == "$GW_PID" ]] || kept+=("$pid"); done
+    PIDS=("${kept[@]}")
 }
 
 # Side by side: the city as one run in each lane count of LANES_COMPARE, in turn, RUNS

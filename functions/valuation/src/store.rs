@@ -37,7 +37,7 @@ const SELECT_DWELLING_WITH_PRICES: &str = "SELECT d.unit_code, d.community_id, d
 /// (inclusive; the last lane's is the end of the prefix's range, which no code equals)
 /// so that the last chunk of a lane or a district stops at its end instead of
 /// scanning the rest of the register for codes that cannot match.
-const SELECT_DWELLINGS_AFTER: &str = "SELECT unit_code, community_id, building_id, floor, total_storeys, \
+const SELECT_DWELLINGS_IN: &str = "SELECT unit_code, community_id, building_id, floor, total_storeys, \
      has_lift, orientation, layout, view_key, build_year, decoration, area_centi_m2, end_unit, structure \
      FROM dwellings WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code <= $3 \
      ORDER BY unit_code LIMIT $4";
@@ -49,7 +49,7 @@ const INSERT_DWELLING: &str = "INSERT INTO dwellings (unit_code, division_code, 
 
 const SELECT_BASE_PRICES_OF: &str = "SELECT community_id, building_id, effective_from, price_per_m2_fen \
      FROM base_prices WHERE community_id = $1";
-const SELECT_BASE_PRICES_AFTER: &str = "SELECT community_id, building_id, effective_from, price_per_m2_fen \
+const SELECT_BASE_PRICES_IN: &str = "SELECT community_id, building_id, effective_from, price_per_m2_fen \
      FROM base_prices WHERE community_id IN (SELECT community_id FROM dwellings \
      WHERE unit_code LIKE $1 AND unit_code > $2 AND unit_code <= $3 ORDER BY unit_code LIMIT $4)";
 const INSERT_BASE_PRICE: &str = "INSERT INTO base_prices (community_id, building_id, effective_from, \
@@ -251,17 +251,14 @@ fn chunk_params(c: &ChunkRange) -> Vec<Value> {
 
 /// The dwellings of a chunk (the keyset of a re-assessment run's lane).
 pub async fn dwellings_in(db: &Db, chunk: &ChunkRange<'_>) -> Result<Vec<Dwelling>, DbError> {
-    let rows = db
-        .query(SELECT_DWELLINGS_AFTER, chunk_params(chunk))
-        .await?;
+    let rows = db.query(SELECT_DWELLINGS_IN, chunk_params(chunk)).await?;
     collect(rows, dwelling_of)
 }
 
 /// Every base price of the communities of the same chunk as [`dwellings_in`].
 pub async fn base_prices_in(db: &Db, chunk: &ChunkRange<'_>) -> Result<Vec<BasePrice>, DbError> {
     collect(
-        db.query(SELECT_BASE_PRICES_AFTER, chunk_params(chunk))
-            .await?,
+        db.query(SELECT_BASE_PRICES_IN, chunk_params(chunk)).await?,
         base_price_of,
     )
 }

@@ -6,10 +6,12 @@
 //! Lane `i` covers the codes after lane `i - 1`'s last code (after nothing for lane
 //! 0) up to and including its own last code; the last lane runs to the end of the
 //! run's prefix ([`unit_code_prefix_end`](super::unit_code_prefix_end)), so a
-//! dwelling registered while the run is under way falls in exactly one lane too.
+//! dwelling registered while the run is under way falls in exactly one lane too
+//! (and, as with one cursor, is assessed only if its lane's cursor has not passed it).
 
 /// The most lanes a run may have: more callers than this gain nothing on a database
-/// that writes one transaction at a time.
+/// that writes one transaction at a time. (The request's schema and its refusal say
+/// 16 in words: keep them in step.)
 pub const MAX_LANES: u32 = 16;
 
 /// The lanes a run is created with when the caller does not say: one, processed in
@@ -21,13 +23,15 @@ pub fn lanes_allowed(lanes: u32) -> bool {
     (1..=MAX_LANES).contains(&lanes)
 }
 
-/// Dwellings per lane when `total` dwellings are cut into `lanes` lanes: the ceiling,
-/// so that `lanes` lanes of this size cover them all (the last one may be shorter, and
-/// a run of fewer dwellings than lanes gets fewer lanes). At least one.
-pub fn lane_size(total: i64, lanes: u32) -> i64 {
-    let lanes = i64::from(lanes.max(1));
+/// How many dwellings each lane of a run over `total` dwellings gets when `lanes`
+/// are asked for: as many lanes as asked (fewer only when there are fewer dwellings
+/// than lanes: no lane is empty, and a run over no dwellings has one lane), sizes
+/// differing by one at most, the larger first.
+pub fn lane_sizes(total: i64, lanes: u32) -> Vec<i64> {
     let total = total.max(0);
-    (total / lanes + i64::from(total % lanes != 0)).max(1)
+    let count = i64::from(lanes.max(1)).min(total).max(1);
+    let (size, larger) = (total / count, total % count);
+    (0..count).map(|i| size + i64::from(i < larger)).collect()
 }
 
 /// The lane a caller that names none processes: the first that is not finished.
@@ -64,17 +68,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lanes_share_the_dwellings_evenly_and_cover_them_all() {
-        assert_eq!(lane_size(621_400, 4), 155_350);
-        assert_eq!(lane_size(5_000, 3), 1_667);
-        assert!(lane_size(5_000, 3) * 3 >= 5_000);
-        assert!(lane_size(5_000, 3) * 2 < 5_000);
-        assert_eq!(lane_size(5, 16), 1);
-        assert_eq!(lane_size(0, 4), 1);
-        assert_eq!(lane_size(-3, 4), 1);
-        assert_eq!(lane_size(7, 1), 7);
-        assert_eq!(lane_size(i64::MAX, 2), i64::MAX / 2 + 1);
-        assert_eq!(lane_size(10, 0), 10);
+    fn lanes_share_the_dwellings_evenly_and_none_is_empty() {
+        assert_eq!(lane_sizes(621_400, 4), [155_350; 4]);
+        assert_eq!(lane_sizes(5_000, 3), [1_667, 1_667, 1_666]);
+        assert_eq!(
+            lane_sizes(30, 16),
+            [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1]
+        );
+        assert_eq!(lane_sizes(17, 16).len(), 16);
+        assert_eq!(lane_sizes(17, 16).iter().sum::<i64>(), 17);
+        assert_eq!(lane_sizes(5, 16), [1; 5]);
+        assert_eq!(lane_sizes(0, 4), [0]);
+        assert_eq!(lane_sizes(-3, 4), [0]);
+        assert_eq!(lane_sizes(7, 1), [7]);
+        assert_eq!(lane_sizes(10, 0), [10]);
+        assert_eq!(lane_sizes(i64::MAX, 2), [i64::MAX / 2 + 1, i64::MAX / 2]);
     }
 
     #[test]

@@ -185,10 +185,11 @@ pub struct CreateRunRequest {
     #[serde(default)]
     pub assessed_on: Option<String>,
     /// Lanes, 1-16 (default 1): the run's dwellings cut into this many ranges of about
-    /// equal size, each processed by its own `next?lane=` calls, so that several
-    /// callers can work on one run at once. 分段数：可由多个调用方同时执行。
+    /// equal size (fewer when there are fewer dwellings: the answer's `lanes` says how
+    /// many), each processed by its own `next?lane=` calls, so that several callers,
+    /// one per lane, can work on one run at once. 分段数：每个调用方执行自己的分段。
     #[serde(default)]
-    #[schemars(range(min = 1, max = 16))]
+    #[schemars(range(min = 1, max = yingshang_core::valuation::lanes::MAX_LANES))]
     pub lanes: Option<u32>,
 }
 
@@ -201,8 +202,8 @@ pub struct LaneView {
     pub status: String,
     /// The lane's last unit code; null for the last lane (to the end of the city).
     pub through_unit_code: Option<String>,
-    /// The last unit code the lane processed (before its first chunk, the previous
-    /// lane's last code; null for lane 0).
+    /// The last unit code the lane processed; before its first chunk, the previous
+    /// lane's last code (null for lane 0).
     pub last_unit_code: Option<String>,
 }
 

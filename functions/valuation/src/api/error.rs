@@ -19,7 +19,7 @@ pub enum ValuationError {
         /// The parameter or JSON Pointer.
         field: String,
     },
-    /// A query parameter is out of range (400).
+    /// A query parameter or a body field is out of range (400).
     InvalidParameter {
         /// The parameter.
         field: &'static str,

@@ -17,7 +17,7 @@ use yingshang_core::openapi::{Caller, Content, Link, Operation, Param, Reply, sc
 use yingshang_core::query::{count, param};
 use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
-use yingshang_core::valuation::lanes::{DEFAULT_LANES, first_open_lane, lane_size, lanes_allowed};
+use yingshang_core::valuation::lanes::{DEFAULT_LANES, first_open_lane, lane_sizes, lanes_allowed};
 use yingshang_core::valuation::{
     AssessError, BasePrices, assess_many, default_assessment_date, select_table, unit_code_prefix,
 };
@@ -128,7 +128,8 @@ pub const NEXT_DOC: Operation = Operation {
         ),
         Param::query(
             "lane",
-            "The lane to process (from 0; default the first unfinished one). 分段编号。",
+            "The lane to process (from 0 to the run's `lanes` less one; default the first \
+             unfinished one, so callers working at once must each name their own). 分段编号。",
             schema::<u32>,
         ),
     ],
@@ -183,6 +184,15 @@ async fn create_run(
     if city.len() != 6 || !city.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ValuationError::InvalidCityCode.into());
     }
+    let lanes = request.lanes.unwrap_or(DEFAULT_LANES);
+    if !lanes_allowed(lanes) {
+        return Err(ValuationError::InvalidParameter {
+            field: "/lanes",
+            expected_en: "a whole number from 1 to 16",
+            expected_zh: "1 至 16 的整数",
+        }
+        .into());
+    }
     let on = match &request.assessed_on {
         Some(text) => parse_date("/assessed_on", text)?,
         None => default_assessment_date(ctx.now),
@@ -200,20 +210,11 @@ async fn create_run(
         })
         .into());
     }
-    let lanes = request.lanes.unwrap_or(DEFAULT_LANES);
-    if !lanes_allowed(lanes) {
-        return Err(ValuationError::InvalidParameter {
-            field: "/lanes",
-            expected_en: "a whole number from 1 to 16",
-            expected_zh: "1 至 16 的整数",
-        }
-        .into());
-    }
     let prefix = unit_code_prefix(city);
     let total = store::count_dwellings_with_prefix(db, prefix)
         .await
         .map_err(|e| ctx.internal("counting dwellings", e))?;
-    let ends = runs::lane_ends(db, prefix, lanes, lane_size(total, lanes))
+    let ends = runs::lane_ends(db, prefix, &lane_sizes(total, lanes))
         .await
         .map_err(|e| ctx.internal("cutting a run into lanes", e))?;
     let now = unix_ms(ctx.now);

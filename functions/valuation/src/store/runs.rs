@@ -13,11 +13,13 @@ const INSERT_RUN: &str = "INSERT INTO reassessment_runs (id, city_code, unit_pre
      VALUES ($1, $2, $3, $4, $5, 'running', '', $6, $7, $8, $9, NULL)";
 const INSERT_LANE: &str = "INSERT INTO reassessment_lanes (run_id, lane, through_unit, last_unit, \
      status) VALUES ($1, $2, $3, $4, 'running')";
-const SELECT_RUN: &str = "SELECT id, city_code, unit_prefix, assessed_on, table_version, status, \
-     total, created_by, created_at, updated_at, finished_at, processed, failed \
-     FROM reassessment_runs WHERE id = $1";
-const SELECT_LANES: &str = "SELECT lane, through_unit, last_unit, status \
-     FROM reassessment_lanes WHERE run_id = $1 ORDER BY lane";
+/// A run and its lanes, one row per lane, in one statement: two reads could show a
+/// run still running whose lanes had all finished in between.
+const SELECT_RUN: &str = "SELECT r.id, r.city_code, r.unit_prefix, r.assessed_on, \
+     r.table_version, r.status, r.total, r.created_by, r.created_at, r.updated_at, \
+     r.finished_at, r.processed, r.failed, l.lane, l.through_unit, l.last_unit, l.status \
+     FROM reassessment_runs r LEFT JOIN reassessment_lanes l ON l.run_id = r.id \
+     WHERE r.id = $1 ORDER BY l.lane";
 /// The unit code `$4` places after the cursor `$2` within a prefix `$1` and an end
 /// `$3` (inclusive): where a lane of `$4 + 1` dwellings ends.
 const LANE_END: &str = "SELECT unit_code FROM dwellings \
@@ -26,17 +28,15 @@ const LANE_END: &str = "SELECT unit_code FROM dwellings \
 /// Moves a lane's cursor over a chunk, if nobody moved it first.
 const ADVANCE_LANE: &str = "UPDATE reassessment_lanes SET last_unit = $1, status = $2 \
      WHERE run_id = $3 AND lane = $4 AND last_unit = $5 AND status = 'running'";
-/// Adds a chunk's results to its run's counts, and finishes the run when no lane is
-/// running any more. Write transactions are one at a time on both backends (the
-/// kit's `BEGIN`), so the lanes read here are those every earlier chunk left.
-/// (`CAST`: PostgreSQL would type `$3` as text beside the `NULL`.)
+/// Adds a chunk's results to its run's counts.
 const COUNT_CHUNK: &str = "UPDATE reassessment_runs SET processed = processed + $1, \
-     failed = failed + $2, updated_at = $3, \
-     status = CASE WHEN EXISTS (SELECT 1 FROM reassessment_lanes WHERE run_id = $4 \
-         AND status = 'running') THEN 'running' ELSE 'finished' END, \
-     finished_at = CASE WHEN EXISTS (SELECT 1 FROM reassessment_lanes WHERE run_id = $4 \
-         AND status = 'running') THEN NULL ELSE CAST($3 AS BIGINT) END \
-     WHERE id = $4 AND status = 'running'";
+     failed = failed + $2, updated_at = $3 WHERE id = $4";
+/// Finishes a run whose lanes are all finished. Write transactions are one at a time
+/// on both backends (the kit's `BEGIN`), so the lanes read here are those every
+/// earlier chunk left: the run finishes with its last lane, once.
+const FINISH_RUN: &str = "UPDATE reassessment_runs SET status = 'finished', finished_at = $1 \
+     WHERE id = $2 AND status = 'running' AND NOT EXISTS (SELECT 1 FROM reassessment_lanes \
+     WHERE run_id = $2 AND status = 'running')";
 
 /// Status of a run (or lane) still being processed.
 pub const RUN_RUNNING: &str = "running";
@@ -106,19 +106,15 @@ impl LaneRecord {
     }
 }
 
-/// Where the lanes of a new run over `prefix` end, for lanes of `size` dwellings:
-/// the last code of each lane but the last, in order; fewer than asked when the
-/// register runs out first. One short keyset query per lane, each reading `size`
-/// entries of the unit-code index.
-pub async fn lane_ends(
-    db: &Db,
-    prefix: &str,
-    lanes: u32,
-    size: i64,
-) -> Result<Vec<String>, DbError> {
+/// Where the lanes of a new run over `prefix` end, for lanes of `sizes` dwellings
+/// ([`lane_sizes`](yingshang_core::valuation::lanes::lane_sizes)): the last code of
+/// each lane but the last, in order (fewer if the register shrank since it was
+/// counted). One short keyset query per lane, each reading its lane's entries of the
+/// unit-code index.
+pub async fn lane_ends(db: &Db, prefix: &str, sizes: &[i64]) -> Result<Vec<String>, DbError> {
     let (like, end) = (format!("{prefix}%"), unit_code_prefix_end(prefix));
     let mut ends: Vec<String> = Vec::new();
-    for _ in 1..lanes {
+    for size in sizes.iter().take(sizes.len().saturating_sub(1)) {
         let after = ends.last().map_or("", String::as_str);
         let params = vec![
             db::text(like.as_str()),
@@ -176,27 +172,24 @@ pub async fn insert_run(db: &Db, r: &RunRecord) -> Result<(), DbError> {
 
 /// A run by id, with its lanes.
 pub async fn run(db: &Db, id: &str) -> Result<Option<RunRecord>, DbError> {
-    let Some(r) = db.query_one(SELECT_RUN, vec![db::text(id)]).await? else {
+    let rows = db.query(SELECT_RUN, vec![db::text(id)]).await?;
+    let Some(r) = rows.first() else {
         return Ok(None);
     };
-    let lanes = db
-        .query(SELECT_LANES, vec![db::text(id)])
-        .await?
-        .iter()
-        .map(|l| {
-            Ok(LaneRecord {
-                lane: l.int(0)?,
-                through: l.opt_text(1)?,
-                last_unit: l.text(2)?,
-                status: l.text(3)?,
-            })
-        })
-        .collect::<Result<Vec<_>, DbError>>()?;
-    if lanes.is_empty() {
-        return Err(super::corrupt(
-            "a run's lanes",
-            format!("run {id} has none"),
-        ));
+    let mut lanes = Vec::with_capacity(rows.len());
+    for l in &rows {
+        let Some(lane) = l.opt_int(13)? else {
+            return Err(super::corrupt(
+                "a run's lanes",
+                format!("run {id} has none"),
+            ));
+        };
+        lanes.push(LaneRecord {
+            lane,
+            through: l.opt_text(14)?,
+            last_unit: l.text(15)?,
+            status: l.text(16)?,
+        });
     }
     Ok(Some(RunRecord {
         id: r.text(0)?,
@@ -256,12 +249,17 @@ pub async fn advance_lane(
         return Ok(false);
     }
     let (results, failed) = chunk.counts;
+    let at = unix_ms(now);
     let params = vec![
         db::int(results),
         db::int(failed),
-        db::int(unix_ms(now)),
+        db::int(at),
         db::text(chunk.run_id),
     ];
     db.execute(COUNT_CHUNK, params).await?;
+    if chunk.finished {
+        let params = vec![db::int(at), db::text(chunk.run_id)];
+        db.execute(FINISH_RUN, params).await?;
+    }
     Ok(true)
 }

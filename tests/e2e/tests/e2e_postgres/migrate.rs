@@ -1,6 +1,7 @@
 //! The PostgreSQL migrations as `yingshang migrate` applies them, on a real server:
 //! the whole set once, nothing the second time, a changed file refused, a failing
-//! file leaving nothing of itself behind, and two runs at once applying each file once.
+//! file leaving nothing of itself behind, two runs at once applying each file once, and
+//! the data a migration carries over (re-assessment runs into lanes).
 
 use yingshang_e2e::postgres;
 use yingshang_gateway::migrations::apply_postgres;
@@ -90,5 +91,85 @@ async fn two_migrations_at_once_apply_each_file_once() {
     assert!(
         a.is_empty() || b.is_empty(),
         "one run applied all: {a:?} {b:?}"
+    );
+}
+
+#[tokio::test]
+async fn runs_under_way_before_lanes_go_on_as_runs_of_one_lane() {
+    let url = postgres::cluster().fresh_database();
+    let dir = copy_of_migrations();
+    let lanes = dir.path().join("0015_valuation_run_lanes.sql");
+    let held = tempfile::tempdir().unwrap();
+    let kept = held.path().join("0015_valuation_run_lanes.sql");
+    std::fs::rename(&lanes, &kept).unwrap();
+    apply_postgres(&url, dir.path()).await.unwrap();
+
+    // One run half done, one finished, as 0014 left them.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    for (id, status, last, processed) in [
+        (
+            "01J0000000000000000000RUN1",
+            "running",
+            "410302001001GB00001F00010101",
+            10,
+        ),
+        (
+            "01J0000000000000000000RUN2",
+            "finished",
+            "410311009009GB00001F00020202",
+            20,
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO reassessment_runs (id, city_code, unit_prefix, assessed_on, \
+             table_version, status, last_unit, total, created_by, created_at, updated_at, \
+             finished_at, processed, failed) \
+             VALUES ($1, '410300', '4103', '2025-06-30', 'v1', $2, $3, 20, 'key:x', 1, 2, \
+             NULL, $4, 0)",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(last)
+        .bind(processed)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
+    std::fs::rename(&kept, &lanes).unwrap();
+    let applied = apply_postgres(&url, dir.path()).await.unwrap();
+    assert_eq!(applied, ["0015_valuation_run_lanes.sql"]);
+    let rows: Vec<(String, i64, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT run_id, lane, through_unit, last_unit, status FROM reassessment_lanes \
+         ORDER BY run_id, lane",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    // Each is one lane to the end of its city, its cursor and status where they stood.
+    assert_eq!(
+        rows,
+        [
+            (
+                "01J0000000000000000000RUN1".to_owned(),
+                0,
+                None,
+                "410302001001GB00001F00010101".to_owned(),
+                "running".to_owned()
+            ),
+            (
+                "01J0000000000000000000RUN2".to_owned(),
+                0,
+                None,
+                "410311009009GB00001F00020202".to_owned(),
+                "finished".to_owned()
+            ),
+        ]
     );
 }

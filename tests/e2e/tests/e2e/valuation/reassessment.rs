@@ -2,7 +2,7 @@
 
 use super::*;
 
-type ResultRow = (
+pub(super) type ResultRow = (
     String,
     Option<i64>,
     Option<i64>,
@@ -10,7 +10,7 @@ type ResultRow = (
     Option<String>,
 );
 
-async fn result_rows(v: &Valuation, run: &str) -> Vec<ResultRow> {
+pub(super) async fn result_rows(v: &Valuation, run: &str) -> Vec<ResultRow> {
     let db = default_db(&v.app).await;
     sqlx::query_as(
         "SELECT unit_code, unit_price_fen, total_value_fen, factors, error_code \
