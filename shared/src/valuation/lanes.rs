@@ -10,8 +10,8 @@
 //! (and, as with one cursor, is assessed only if its lane's cursor has not passed it).
 
 /// The most lanes a run may have: more callers than this gain nothing on a database
-/// that writes one transaction at a time. (The request's schema and its refusal say
-/// 16 in words: keep them in step.)
+/// that writes one transaction at a time. (The request's schema reads this constant;
+/// its refusal, a `&'static str`, says 16 in words: keep it in step.)
 pub const MAX_LANES: u32 = 16;
 
 /// The lanes a run is created with when the caller does not say: one, processed in
