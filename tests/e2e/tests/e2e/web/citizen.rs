@@ -68,13 +68,15 @@ async fn a_citizen_picks_a_room_sees_its_price_and_every_transfer_tax_line_with_
     b.goto(&format!("{}/sign-in", app.base)).await;
     b.wait_text("body", "开发环境登录").await;
     b.click("button[type=submit]").await;
-    b.wait_text("body", "市民").await;
+    b.wait_text("[data-test=signed-in]", "市民").await;
     screen_is_clean(&mut b, "citizen-home").await;
 
     // District → community → building → room, each level read when it opens.
     b.click("[data-test=svc-valuation]").await;
     b.click("[data-test=pick-place]").await;
     choose(&b, "老城区").await;
+    // The district's communities, read when it opened, are on the screen checked.
+    b.wait_text(".van-cascader", "C410302-00000").await;
     screen_is_clean(&mut b, "citizen-pick-district").await;
     choose(&b, "C410302-00000").await;
     choose(&b, "B01").await;
@@ -155,6 +157,9 @@ async fn a_citizen_picks_a_room_sees_its_price_and_every_transfer_tax_line_with_
     b.wait_text("[data-test=tax-result]", "Taxes line by line")
         .await;
     b.wait_text("[data-test=tax-lines]", "Deed tax").await;
+    // The dwelling's assessed value stays on the screen across the language change.
+    b.wait_text("[data-test=assessed-value]", "Assessed value")
+        .await;
     screen_is_clean(&mut b, "citizen-tax-lines-en").await;
     app.shutdown().await;
 }

@@ -87,6 +87,21 @@ async fn count(b: &Browser, css: &str) -> u64 {
     .unwrap()
 }
 
+/// Waits until each of the dashboard's sections has its answer: each is its own
+/// request, and a screen checked before the last one is in would be half a dashboard.
+async fn every_section_in(b: &Browser) {
+    for section in [
+        "jobs",
+        "coverage",
+        "complaints",
+        "inspections",
+        "power",
+        "cases",
+    ] {
+        b.wait_text(&format!("[data-test={section}]"), "").await;
+    }
+}
+
 #[tokio::test]
 async fn staff_watch_a_run_finish_and_read_each_chart_and_list() {
     let app = start_flow(
@@ -181,13 +196,14 @@ async fn staff_watch_a_run_finish_and_read_each_chart_and_list() {
     )
     .await;
     b.click("button[type=submit]").await;
-    b.wait_text("body", "机关工作人员").await;
+    b.wait_text("[data-test=signed-in]", "机关工作人员").await;
     b.click("[data-test=svc-ops]").await;
     b.wait_text("body", "运营看板").await;
 
     // The run's progress bar, polled while the agency system drives the run.
     let job = format!("[data-test=job][data-id='{run_id}']");
     b.wait_text(&job, "0%").await;
+    every_section_in(&b).await;
     screen_is_clean(&mut b, "progress-started").await;
     let staff = token_for(
         &app,
@@ -382,18 +398,26 @@ async fn staff_watch_a_run_finish_and_read_each_chart_and_list() {
     );
     screen_is_clean(&mut b, "cases-closed").await;
 
-    // The job filter: finished runs only.
-    b.execute(
-        "[...document.querySelectorAll('[data-test=job-filter] .van-radio')].find(e => e.innerText.includes(arguments[0])).click()",
-        json!(["已完成"]),
-    )
-    .await;
+    // The job filter: running jobs only (none: the run has finished), then finished
+    // ones (the run again, at 100 %).
+    let filter = |label: &'static str| {
+        b.execute(
+            "[...document.querySelectorAll('[data-test=job-filter] .van-radio')].find(e => e.innerText.includes(arguments[0])).click()",
+            json!([label]),
+        )
+    };
+    filter("进行中").await;
+    b.wait_text("[data-test=jobs]", "暂无任务").await;
+    filter("已完成").await;
     b.wait_text(&format!("{job} [data-test=job-progress]"), "100%")
         .await;
 
-    // In English.
+    // In English: the page is mounted again and asks each section afresh.
     b.click(".van-nav-bar__right").await;
     b.wait_text("body", "Valuation coverage per district").await;
+    every_section_in(&b).await;
+    b.wait_text(&format!("{job} [data-test=job-progress]"), "100%")
+        .await;
     screen_is_clean(&mut b, "dashboard-en").await;
     app.shutdown().await;
 }

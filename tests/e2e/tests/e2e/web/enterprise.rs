@@ -185,7 +185,7 @@ async fn the_enterprise_sees_its_landing_raises_a_complaint_with_a_photo_and_giv
     )
     .await;
     b.goto(&format!("{}/", app.base)).await;
-    b.wait_text("body", "企业").await;
+    b.wait_text("[data-test=signed-in]", "企业").await;
     b.click("[data-test=svc-checkin]").await;
 
     // The landing: the enterprise, its policies and its bill, as answered.

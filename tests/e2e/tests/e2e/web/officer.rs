@@ -85,7 +85,7 @@ async fn the_demo_officer_scans_to_enter_sees_the_inspection_and_checks_out() {
     )
     .await;
     b.goto(&format!("{}/", app.base)).await;
-    b.wait_text("body", "执法人员").await;
+    b.wait_text("[data-test=signed-in]", "执法人员").await;
     b.click("[data-test=svc-officer]").await;
     b.wait_text("body", "我的检查").await;
     b.wait_text("[data-test=my-inspections]", "暂无检查记录")

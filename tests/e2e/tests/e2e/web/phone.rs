@@ -36,7 +36,7 @@ async fn a_citizen_signs_in_and_sees_a_dwellings_price_explained_factor_by_facto
     b.wait_text("body", "开发环境登录").await;
     screen_is_clean(&mut b, "sign-in").await;
     b.click("button[type=submit]").await;
-    b.wait_text("body", "市民").await;
+    b.wait_text("[data-test=signed-in]", "市民").await;
 
     // Look a dwelling up by its unit number.
     b.click("[data-test=svc-valuation]").await;

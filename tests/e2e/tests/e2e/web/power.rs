@@ -129,7 +129,7 @@ async fn a_customer_prepays_watches_energy_and_balance_stops_and_sees_the_refund
     )
     .await;
     b.goto(&format!("{}/", app.base)).await;
-    b.wait_text("body", "市民").await;
+    b.wait_text("[data-test=signed-in]", "市民").await;
     b.click("[data-test=svc-power]").await;
 
     // The socket by its id (what its QR code carries): status and price as answered.
