@@ -1,7 +1,8 @@
 //! The only place with the valuation SQL (named constants, `$1…$n` in order, the
 //! subset SQLite and PostgreSQL share; the multi-row upsert of results repeats its
 //! shared `$1…$4` in every row) and the Spin calls that run it. Tables are those of
-//! `infra/migrations/sqlite/0002_valuation.sql` (indexes also in 0007).
+//! `infra/migrations/sqlite/0002_valuation.sql` (indexes also in 0007; the dwellings
+//! assessed, 0016).
 
 pub mod dashboard;
 mod factors;
@@ -401,6 +402,29 @@ fn assessment_params(
         }
     }
     Ok(())
+}
+
+/// Adds the dwellings of run `$1` with a successful result in the unit-code range
+/// (`$2`, `$3`] to those assessed (migration 0016), reading back the rows just stored:
+/// one statement per chunk, along the results' primary key.
+const NOTE_ASSESSED: &str = "INSERT INTO assessed_dwellings (unit_code) \
+     SELECT unit_code FROM assessments WHERE run_id = $1 AND unit_code > $2 \
+     AND unit_code <= $3 AND error_code IS NULL ON CONFLICT (unit_code) DO NOTHING";
+
+/// Records that the dwellings of `run_id` in (`after`, `through`] with a successful
+/// result have been assessed (the dashboard's coverage). Call it after
+/// [`upsert_assessments`] in the same transaction.
+pub async fn note_assessed(
+    db: &Db,
+    run_id: &str,
+    after: &str,
+    through: &str,
+) -> Result<u64, DbError> {
+    db.execute(
+        NOTE_ASSESSED,
+        vec![db::text(run_id), db::text(after), db::text(through)],
+    )
+    .await
 }
 
 /// Stores (or replaces) the results of a run for these dwellings, [`UPSERT_BATCH`]

@@ -349,6 +349,9 @@ pub async fn next(
         async |db: &Db| -> Result<bool, TxError> {
             store::upsert_assessments(db, &run.id, &dwellings, &results, on, table.version(), now)
                 .await?;
+            if !dwellings.is_empty() {
+                store::note_assessed(db, &run.id, done.moved.0, done.moved.1).await?;
+            }
             // Another request may have moved the cursor already: the rows written are the
             // same, so the work stands either way.
             Ok(runs::advance_lane(db, &done, now).await?)

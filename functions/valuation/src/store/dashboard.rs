@@ -4,11 +4,11 @@
 
 use yingshang_kit::db::{self, Db, DbError};
 
-/// Per division: dwellings, and those with a successful result of some run (the
-/// `assessments_unit` index answers the `EXISTS`).
+/// Per division: dwellings, and those with a successful result of some run (kept in
+/// `assessed_dwellings`, one row per dwelling, by the chunks that store results).
 const COVERAGE: &str = "SELECT d.division_code, COUNT(*), \
-     SUM(CASE WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.unit_code = d.unit_code \
-     AND a.error_code IS NULL) THEN 1 ELSE 0 END) \
+     SUM(CASE WHEN EXISTS (SELECT 1 FROM assessed_dwellings a WHERE a.unit_code = d.unit_code) \
+     THEN 1 ELSE 0 END) \
      FROM dwellings d GROUP BY d.division_code ORDER BY d.division_code";
 /// The newest runs, of creators `LIKE $1` (`''`: everyone's), in status `$2` (`''`: any).
 const NEWEST_RUNS: &str = "SELECT id FROM reassessment_runs \

@@ -1,7 +1,8 @@
 //! The PostgreSQL migrations as `yingshang migrate` applies them, on a real server:
 //! the whole set once, nothing the second time, a changed file refused, a failing
 //! file leaving nothing of itself behind, two runs at once applying each file once, and
-//! the data a migration carries over (re-assessment runs into lanes).
+//! the data a migration carries over (re-assessment runs into lanes, the dwellings
+//! assessed).
 
 use yingshang_e2e::postgres;
 use yingshang_gateway::migrations::apply_postgres;
@@ -16,13 +17,40 @@ fn copy_of_migrations() -> tempfile::TempDir {
     dir
 }
 
-async fn scalar(url: &str, sql: &str) -> i64 {
+/// Moves the migrations named `from` and after out of `dir` (into the returned folder),
+/// to apply the set as it stood before them; [`put_back`] returns them.
+fn hold_back(dir: &std::path::Path, from: &str) -> (tempfile::TempDir, Vec<String>) {
+    let held = tempfile::tempdir().unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.as_str() >= from)
+        .collect();
+    names.sort();
+    assert!(names[0].starts_with(from), "{from}: {names:?}");
+    for n in &names {
+        std::fs::rename(dir.join(n), held.path().join(n)).unwrap();
+    }
+    (held, names)
+}
+
+fn put_back(dir: &std::path::Path, held: &tempfile::TempDir, names: &[String]) {
+    for n in names {
+        std::fs::rename(held.path().join(n), dir.join(n)).unwrap();
+    }
+}
+
+async fn pool_of(url: &str) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
-    let pool = sqlx::any::AnyPoolOptions::new()
+    sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
         .connect(url)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn scalar(url: &str, sql: &str) -> i64 {
+    let pool = pool_of(url).await;
     let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
     pool.close().await;
     n
@@ -98,19 +126,11 @@ async fn two_migrations_at_once_apply_each_file_once() {
 async fn runs_under_way_before_lanes_go_on_as_runs_of_one_lane() {
     let url = postgres::cluster().fresh_database();
     let dir = copy_of_migrations();
-    let lanes = dir.path().join("0015_valuation_run_lanes.sql");
-    let held = tempfile::tempdir().unwrap();
-    let kept = held.path().join("0015_valuation_run_lanes.sql");
-    std::fs::rename(&lanes, &kept).unwrap();
+    let (held, names) = hold_back(dir.path(), "0015_");
     apply_postgres(&url, dir.path()).await.unwrap();
 
     // One run half done, one finished, as 0014 left them.
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let pool = pool_of(&url).await;
     for (id, status, last, processed) in [
         (
             "01J0000000000000000000RUN1",
@@ -141,9 +161,9 @@ async fn runs_under_way_before_lanes_go_on_as_runs_of_one_lane() {
         .unwrap();
     }
 
-    std::fs::rename(&kept, &lanes).unwrap();
+    put_back(dir.path(), &held, &names);
     let applied = apply_postgres(&url, dir.path()).await.unwrap();
-    assert_eq!(applied, ["0015_valuation_run_lanes.sql"]);
+    assert_eq!(applied, names);
     let rows: Vec<(String, i64, Option<String>, String, String)> = sqlx::query_as(
         "SELECT run_id, lane, through_unit, last_unit, status FROM reassessment_lanes \
          ORDER BY run_id, lane",
@@ -172,4 +192,52 @@ async fn runs_under_way_before_lanes_go_on_as_runs_of_one_lane() {
             ),
         ]
     );
+}
+
+#[tokio::test]
+async fn dwellings_assessed_before_0016_are_counted_once_and_the_unit_index_goes() {
+    let url = postgres::cluster().fresh_database();
+    let dir = copy_of_migrations();
+    let (held, names) = hold_back(dir.path(), "0016_");
+    apply_postgres(&url, dir.path()).await.unwrap();
+
+    // Two runs' results as 0015 left them: A assessed by both, B failed in run 1,
+    // C assessed by run 2 only, D failed in both.
+    let pool = pool_of(&url).await;
+    for (run, unit, error) in [
+        ("RUN1", "A", None),
+        ("RUN1", "B", Some("VAL_NO_BASE_PRICE")),
+        ("RUN1", "D", Some("VAL_NO_BASE_PRICE")),
+        ("RUN2", "A", None),
+        ("RUN2", "C", None),
+        ("RUN2", "D", Some("VAL_NO_BASE_PRICE")),
+    ] {
+        sqlx::query(
+            "INSERT INTO assessments (run_id, unit_code, assessed_on, table_version, \
+             error_code, computed_at) VALUES ($1, $2, '2025-06-30', 'v1', $3, 1)",
+        )
+        .bind(run)
+        .bind(format!("41030200100{unit}"))
+        .bind(error)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
+    put_back(dir.path(), &held, &names);
+    let applied = apply_postgres(&url, dir.path()).await.unwrap();
+    assert_eq!(applied, names);
+    let units: Vec<String> =
+        sqlx::query_scalar("SELECT unit_code FROM assessed_dwellings ORDER BY unit_code")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let indexes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'assessments_unit'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    assert_eq!(units, ["41030200100A", "41030200100C"]);
+    assert_eq!(indexes, 0);
 }
