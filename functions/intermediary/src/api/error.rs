@@ -23,6 +23,14 @@ pub enum MarketError {
         /// Its status.
         status: String,
     },
+    /// The agency is not in a state that allows this (409, the same code as a
+    /// project's): why, in both languages.
+    AgencyState {
+        /// zh-CN.
+        zh: &'static str,
+        /// en.
+        en: &'static str,
+    },
     /// The agency registered already (409).
     AlreadyRegistered,
     /// The agency's entry is frozen by a sanction (403).
@@ -66,6 +74,7 @@ impl ApiError for MarketError {
             Self::ItemUnknown | Self::Selection(_) => 422,
             Self::NotOwner | Self::NotWinner | Self::StaffOnly | Self::EntryFrozen => 403,
             Self::WrongState { .. }
+            | Self::AgencyState { .. }
             | Self::AlreadyRegistered
             | Self::NothingPending
             | Self::AlreadyEvaluated
@@ -90,7 +99,7 @@ impl ApiError for MarketError {
             Self::NotOwner => "INTERMEDIARY_NOT_OWNER",
             Self::NotWinner => "INTERMEDIARY_NOT_WINNER",
             Self::StaffOnly => "INTERMEDIARY_STAFF_ONLY",
-            Self::WrongState { .. } => "INTERMEDIARY_WRONG_STATE",
+            Self::WrongState { .. } | Self::AgencyState { .. } => "INTERMEDIARY_WRONG_STATE",
             Self::AlreadyRegistered => "INTERMEDIARY_ALREADY_REGISTERED",
             Self::EntryFrozen => "INTERMEDIARY_ENTRY_FROZEN",
             Self::NothingPending => "INTERMEDIARY_NOTHING_PENDING",
@@ -152,6 +161,7 @@ impl ApiError for MarketError {
                 format!("项目当前状态为 {status}，不能进行此操作。"),
                 format!("The project is {status}; this cannot be done now."),
             ),
+            Self::AgencyState { zh, en } => lang.pick(*zh, *en).to_owned(),
             Self::AlreadyRegistered => lang
                 .pick("该机构已入驻。", "The agency is registered already.")
                 .to_owned(),

@@ -12,6 +12,7 @@ use yingshang_core::calendar::{IsoDate, iso, local_date};
 use yingshang_core::intermediary::Misconduct;
 use yingshang_core::intermediary::sanction::{Step, TripleSanction, next_step};
 use yingshang_core::openapi::{Content, Link, Operation, Reply, schema};
+use yingshang_core::security::Principal;
 use yingshang_core::security::audit::AuditEntry;
 use yingshang_kit::body::{DEFAULT_JSON_LIMIT, read_json};
 use yingshang_kit::clock::unix_ms;
@@ -103,10 +104,7 @@ pub async fn sanction(
             "proven_on": row.proven_on, "barred_from_projects": true, "entry_frozen_until": row.frozen_until,
             "note": row.note,
         });
-        pstore::publish_credit_event(db, &ulid(ctx.now), code.as_str(), "triple_sanction", &event, now).await?;
-        let entry = AuditEntry::new(caller.audit_actor(), "intermediary.provider.sanction", format!("intermediary-provider/{code}"), ctx.now, None, Some(&event));
-        yingshang_kit::audit::record(ctx, db, &entry).await?;
-        Ok::<(), TxError>(())
+        publish(ctx, db, &caller, code.as_str(), ("triple_sanction", "sanction"), &event).await
     })
     .await?;
     profile(ctx, db, code.as_str(), 201).await
@@ -174,18 +172,38 @@ pub async fn red_card(
         )
         .into());
     }
-    let now = unix_ms(ctx.now);
     in_transaction(ctx, db, "expelling an agency", async |db: &Db| {
         pstore::provider_by(db, code.as_str()).await?.ok_or(MarketError::ProviderNotFound)?;
         pstore::set_red(db, code.as_str()).await?;
         let event = serde_json::json!({ "credit_code": code.as_str(), "kind": "red_card", "note": b.note.trim() });
-        pstore::publish_credit_event(db, &ulid(ctx.now), code.as_str(), "red_card", &event, now).await?;
-        let entry = AuditEntry::new(caller.audit_actor(), "intermediary.provider.red_card", format!("intermediary-provider/{code}"), ctx.now, None, Some(&event));
-        yingshang_kit::audit::record(ctx, db, &entry).await?;
-        Ok::<(), TxError>(())
+        publish(ctx, db, &caller, code.as_str(), ("red_card", "red_card"), &event).await
     })
     .await?;
     profile(ctx, db, code.as_str(), 200).await
+}
+
+/// Publishes `event` on the credit feed and audits the staff action, inside the
+/// caller's transaction: the event is public exactly when the change it reports is.
+/// The audit's action is `intermediary.provider.{action}`.
+async fn publish(
+    ctx: &RequestContext,
+    db: &Db,
+    caller: &Principal,
+    code: &str,
+    (kind, action): (&str, &str),
+    event: &serde_json::Value,
+) -> Result<(), TxError> {
+    pstore::publish_credit_event(db, &ulid(ctx.now), code, kind, event, unix_ms(ctx.now)).await?;
+    let entry = AuditEntry::new(
+        caller.audit_actor(),
+        format!("intermediary.provider.{action}"),
+        format!("intermediary-provider/{code}"),
+        ctx.now,
+        None,
+        Some(event),
+    );
+    yingshang_kit::audit::record(ctx, db, &entry).await?;
+    Ok(())
 }
 
 fn step_name(s: Step) -> &'static str {
@@ -227,24 +245,27 @@ pub async fn handling(
     }
     let profile_now = build(ctx, db, code.as_str()).await?;
     if profile_now.card.is_none() {
-        return Err(MarketError::WrongState {
-            status: "no card".into(),
+        return Err(MarketError::AgencyState {
+            zh: "该机构没有警示卡，无需处置。",
+            en: "The agency holds no card; there is nothing to handle.",
         }
         .into());
     }
-    let next = next_step(step_of(profile_now.handling_step.as_deref())).ok_or(
-        MarketError::WrongState {
-            status: "enforcement".into(),
-        },
-    )?;
-    let now = unix_ms(ctx.now);
+    let from = profile_now.handling_step.as_deref();
+    let next = next_step(step_of(from)).ok_or(MarketError::AgencyState {
+        zh: "该机构的处置已到依法处理，没有下一步。",
+        en: "The agency's handling has reached enforcement; there is no further step.",
+    })?;
     in_transaction(ctx, db, "recording a handling step", async |db: &Db| {
-        pstore::set_step(db, code.as_str(), step_name(next)).await?;
+        if !pstore::advance_step(db, code.as_str(), from, step_name(next)).await? {
+            return Err(MarketError::AgencyState {
+                zh: "该机构的处置刚被他人推进，请刷新后再试。",
+                en: "Someone has just taken the agency's handling a step further; refresh and try again.",
+            }
+            .into());
+        }
         let event = serde_json::json!({ "credit_code": code.as_str(), "kind": "handling", "step": step_name(next), "card": profile_now.card, "note": b.note.trim() });
-        pstore::publish_credit_event(db, &ulid(ctx.now), code.as_str(), "handling", &event, now).await?;
-        let entry = AuditEntry::new(caller.audit_actor(), "intermediary.provider.handling", format!("intermediary-provider/{code}"), ctx.now, None, Some(&event));
-        yingshang_kit::audit::record(ctx, db, &entry).await?;
-        Ok::<(), TxError>(())
+        publish(ctx, db, &caller, code.as_str(), ("handling", "handling"), &event).await
     })
     .await?;
     profile(ctx, db, code.as_str(), 200).await

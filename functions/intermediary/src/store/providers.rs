@@ -84,14 +84,24 @@ pub async fn set_red(db: &Db, code: &str) -> Result<(), DbError> {
     .map(drop)
 }
 
-/// Records the handling step reached.
-pub async fn set_step(db: &Db, code: &str, step: &str) -> Result<(), DbError> {
-    db.execute(
-        "UPDATE intermediary_providers SET handling_step = $1 WHERE credit_code = $2",
-        vec![text(step), text(code)],
-    )
-    .await
-    .map(drop)
+/// Records the handling step reached, only if the agency's step is still `from`
+/// (None: no step yet): false when someone else moved it first. Two staff taking the
+/// next step at once would otherwise both record it, or wind a later step back.
+pub async fn advance_step(
+    db: &Db,
+    code: &str,
+    from: Option<&str>,
+    to: &str,
+) -> Result<bool, DbError> {
+    // COALESCE rather than `IS`/`IS NOT DISTINCT FROM`: one spelling for both backends.
+    let moved = db
+        .execute(
+            "UPDATE intermediary_providers SET handling_step = $1 \
+             WHERE credit_code = $2 AND COALESCE(handling_step, '') = $3",
+            vec![text(to), text(code), text(from.unwrap_or(""))],
+        )
+        .await?;
+    Ok(moved == 1)
 }
 
 /// A qualification as stored.

@@ -160,16 +160,41 @@ async fn two_low_scores_in_a_row_give_a_yellow_card_and_staff_handle_it_in_three
     }
     let (_, profile) = m.get_as(&Who::Anonymous, &format!("/providers/{a}")).await;
     assert_eq!(profile["card"], "yellow", "{profile}");
-    for step in ["warning_interview", "rectify", "enforcement"] {
+    // Three staff take the next step at the same moment: each step is recorded once and
+    // in order — whoever comes late is told the handling moved on (409), and never
+    // records a step again nor winds a later one back.
+    let steps = ["warning_interview", "rectify", "enforcement"];
+    let path = format!("/providers/{a}/handling");
+    let handle = || async {
+        m.post_as(
+            &Who::Staff,
+            &path,
+            &json!({ "note": "约谈负责人并限期整改。" }),
+        )
+        .await
+    };
+    let (x, y, z) = tokio::join!(handle(), handle(), handle());
+    let mut taken = Vec::new();
+    for (s, h) in [x, y, z] {
+        if s == StatusCode::OK {
+            taken.push(h["handling_step"].as_str().unwrap_or_default().to_owned());
+        } else {
+            assert_eq!(
+                (s, h["code"].as_str()),
+                (StatusCode::CONFLICT, Some("INTERMEDIARY_WRONG_STATE")),
+                "{h}"
+            );
+        }
+    }
+    taken.sort_by_key(|t| steps.iter().position(|s| s == t));
+    assert!(!taken.is_empty(), "one of three at once must succeed");
+    assert_eq!(taken, steps[..taken.len()], "each step once, in order");
+    for step in &steps[taken.len()..] {
         let (s, h) = m
-            .post_as(
-                &Who::Staff,
-                &format!("/providers/{a}/handling"),
-                &json!({ "note": "约谈负责人并限期整改。" }),
-            )
+            .post_as(&Who::Staff, &path, &json!({ "note": "依法处理。" }))
             .await;
         assert_eq!(s, 200, "{h}");
-        assert_eq!(h["handling_step"], step);
+        assert_eq!(h["handling_step"], *step);
     }
     let (s, p) = m
         .post_as(
@@ -183,13 +208,21 @@ async fn two_low_scores_in_a_row_give_a_yellow_card_and_staff_handle_it_in_three
         (StatusCode::CONFLICT, Some("INTERMEDIARY_WRONG_STATE"))
     );
     let (_, feed) = m.get_as(&Who::Anonymous, "/credit-events").await;
+    let events = feed["events"].as_array().unwrap();
     assert!(
-        feed["events"]
-            .as_array()
-            .unwrap()
+        events
             .iter()
             .any(|e| e["kind"] == "card" && e["event"]["card"] == "yellow")
     );
+    // The feed tells each step once (two taken at the same moment may carry ids of the
+    // same millisecond, so their order on the feed is not asserted).
+    let mut published: Vec<&str> = events
+        .iter()
+        .filter(|e| e["kind"] == "handling" && e["event"]["credit_code"] == a.as_str())
+        .filter_map(|e| e["event"]["step"].as_str())
+        .collect();
+    published.sort_by_key(|t| steps.iter().position(|s| s == t));
+    assert_eq!(published, steps);
 }
 
 #[tokio::test]
